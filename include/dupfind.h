@@ -1,0 +1,280 @@
+/*
+ * dupfind.h - public API of libdupfind, a near-duplicate text detector.
+ *
+ * The pipeline, one stage per source module:
+ *
+ *   bytes --tokenize--> normalised tokens --shingle--> 64-bit shingle hashes
+ *         --sketch--> MinHash signature --lsh--> candidate pairs
+ *         --verify--> scored pairs (Jaccard, containments) --> results
+ *
+ * Typical use:
+ *
+ *   dupfind_options o;  dupfind_options_init(&o);
+ *   dupfind_ctx *ctx;   dupfind_ctx_new(&ctx, &o);
+ *   dupfind_doc *doc;   dupfind_doc_new(&doc, ctx);
+ *   for each document:
+ *       dupfind_doc_reset(doc);
+ *       dupfind_doc_feed(doc, chunk, len);     (as many times as needed)
+ *       dupfind_doc_finish(doc);
+ *       dupfind_ctx_add(ctx, &id, name, name_len, doc);
+ *   dupfind_results *res; dupfind_ctx_find(ctx, &res);
+ *   for (i = 0; i < dupfind_results_count(res); i++)
+ *       use dupfind_results_pair(res, i);
+ *   dupfind_results_free(res); dupfind_doc_free(doc); dupfind_ctx_free(ctx);
+ *
+ * Conventions (the same for every call):
+ *  - Functions that can fail return int: 0 on success, a negative
+ *    DUPFIND_E* code on failure.  Detail text: dupfind_ctx_errmsg().
+ *  - Inputs are borrowed; the library copies what it keeps.  What comes
+ *    back through an `out` parameter belongs to the caller and is released
+ *    with the matching _free().  Pointers returned as values are borrowed
+ *    and live as long as the object they came from.
+ *  - The library never prints, never exits and never aborts on failure.
+ *  - A dupfind_doc may be used by one thread while other threads use
+ *    their own dupfind_doc objects made from the same context; the
+ *    context itself (dupfind_ctx_add, dupfind_ctx_find) is not
+ *    thread-safe and must be called from one thread at a time.
+ */
+#ifndef DUPFIND_H
+#define DUPFIND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(DUPFIND_SHARED_BUILD)
+#  define DUPFIND_API __declspec(dllexport)
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#  define DUPFIND_API __attribute__((visibility("default")))
+#else
+#  define DUPFIND_API
+#endif
+
+#define DUPFIND_VERSION_MAJOR 0
+#define DUPFIND_VERSION_MINOR 1
+#define DUPFIND_VERSION_PATCH 0
+#define DUPFIND_VERSION_STRING "0.1.0"
+
+/* Error codes.  Never renumbered. */
+enum {
+    DUPFIND_OK        =  0,
+    DUPFIND_ERROR     = -1, /* generic failure */
+    DUPFIND_ENOMEM    = -2, /* out of memory */
+    DUPFIND_EINVAL    = -3, /* invalid argument or option */
+    DUPFIND_EIO       = -4, /* read or write failed */
+    DUPFIND_EENCODING = -5, /* text could not be decoded */
+    DUPFIND_ELIMIT    = -6  /* a size limit was exceeded */
+};
+
+/* SIMD level of the MinHash kernel.  Every level computes bit-identical
+ * signatures; the choice only changes speed. */
+typedef enum {
+    DUPFIND_SIMD_AUTO = 0,  /* best kernel the CPU supports */
+    DUPFIND_SIMD_SCALAR,    /* portable C reference */
+    DUPFIND_SIMD_SSE,       /* SSE4.1 */
+    DUPFIND_SIMD_AVX2,
+    DUPFIND_SIMD_AVX512,
+    DUPFIND_SIMD_NEON
+} dupfind_simd;
+
+/* What a shingle is made of. */
+typedef enum {
+    DUPFIND_SHINGLE_WORDS = 0, /* runs of shingle_len words */
+    DUPFIND_SHINGLE_CHARS = 1  /* runs of shingle_len characters */
+} dupfind_shingle_kind;
+
+#define DUPFIND_OPTIONS_VERSION 1
+
+/* Options of a context.  Initialise with dupfind_options_init(), then
+ * change fields; fields may be appended in later versions. */
+typedef struct {
+    unsigned version;        /* DUPFIND_OPTIONS_VERSION */
+    dupfind_shingle_kind shingle_kind; /* words (default) or characters */
+    unsigned shingle_len;    /* tokens per shingle, 1..64; default 5 */
+    unsigned num_perm;       /* signature length, 1..4096; default 128 */
+    unsigned bands;          /* LSH bands, 0 = choose from threshold */
+    unsigned rows;           /* rows per band with bands set; 0 = as many
+                                as fit: num_perm / bands */
+    double   threshold;      /* report pairs with Jaccard >= this, 0..1;
+                                default 0.5 */
+    double   containment;    /* also report pairs where one side is
+                                contained to at least this share, 0..1;
+                                0 = off.  Default 0.5 */
+    uint64_t seed;           /* seeds every hash function; default 0 */
+    dupfind_simd simd;       /* DUPFIND_SIMD_AUTO unless testing */
+} dupfind_options;
+
+/* Fills *opts with the defaults.  Always succeeds. */
+DUPFIND_API void dupfind_options_init(dupfind_options *opts);
+
+/* Fixed text for an error code ("out of memory", ...).  Never NULL. */
+DUPFIND_API const char *dupfind_strerror(int code);
+
+/* Library version string, e.g. "0.1.0". */
+DUPFIND_API const char *dupfind_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Context: the corpus of sketched documents                           */
+/* ------------------------------------------------------------------ */
+
+typedef struct dupfind_ctx dupfind_ctx;
+
+/* Creates a context with the given options (NULL = defaults).
+ * Returns: 0, or DUPFIND_EINVAL for out-of-range options (detail in
+ *   *out's errmsg is not available, so the text goes to errbuf when
+ *   errbuf is not NULL), DUPFIND_ENOMEM.
+ * Ownership: *out belongs to the caller; free with dupfind_ctx_free(). */
+DUPFIND_API int dupfind_ctx_new(dupfind_ctx **out,
+                                const dupfind_options *opts,
+                                char *errbuf, size_t errbuf_len);
+
+/* Frees a context; NULL is fine. */
+DUPFIND_API void dupfind_ctx_free(dupfind_ctx *ctx);
+
+/* The options in force, with bands and rows filled in as chosen. */
+DUPFIND_API const dupfind_options *dupfind_ctx_options(
+    const dupfind_ctx *ctx);
+
+/* Detail text of the last failure on ctx ("" if none).  Borrowed. */
+DUPFIND_API const char *dupfind_ctx_errmsg(const dupfind_ctx *ctx);
+
+/* Name of the MinHash kernel in use ("scalar", "avx2", ...). */
+DUPFIND_API const char *dupfind_ctx_simd_name(const dupfind_ctx *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Document builder: streams one document's bytes into a signature     */
+/* ------------------------------------------------------------------ */
+
+typedef struct dupfind_doc dupfind_doc;
+
+/* Creates a document builder for ctx.  One per thread.
+ * Ownership: *out belongs to the caller; free with dupfind_doc_free().
+ * The builder borrows ctx, which must outlive it. */
+DUPFIND_API int dupfind_doc_new(dupfind_doc **out, const dupfind_ctx *ctx);
+DUPFIND_API void dupfind_doc_free(dupfind_doc *doc);
+
+/* Starts a new, empty document.  Keeps allocated buffers. */
+DUPFIND_API void dupfind_doc_reset(dupfind_doc *doc);
+
+/* Feeds the next len bytes of the document's text (UTF-8; invalid
+ * sequences are replaced by U+FFFD).  Chunks may split a character.
+ * Returns: 0 or DUPFIND_ENOMEM. */
+DUPFIND_API int dupfind_doc_feed(dupfind_doc *doc, const void *data,
+                                 size_t len);
+
+/* Ends the document: flushes pending text, completes the signature.
+ * Returns: 0 or DUPFIND_ENOMEM. */
+DUPFIND_API int dupfind_doc_finish(dupfind_doc *doc);
+
+/* Number of distinct shingles of the finished document (0 when the text
+ * has no word at all). */
+DUPFIND_API uint64_t dupfind_doc_shingle_count(const dupfind_doc *doc);
+
+/* Number of tokens (words or characters) seen. */
+DUPFIND_API uint64_t dupfind_doc_token_count(const dupfind_doc *doc);
+
+/* The signature: num_perm 32-bit values.  Borrowed; valid until the next
+ * reset/feed on doc. */
+DUPFIND_API const uint32_t *dupfind_doc_signature(const dupfind_doc *doc);
+
+/* The distinct shingle hashes, sorted ascending (for exact scoring).
+ * Returns: 0 or DUPFIND_ENOMEM.  *out is borrowed, valid until the next
+ * reset/feed on doc. */
+DUPFIND_API int dupfind_doc_shingles(dupfind_doc *doc,
+                                     const uint64_t **out, size_t *count);
+
+/* Adds a finished document to the corpus under the given name (any
+ * bytes, name_len of them).  Ids are dense, in order of addition.
+ * Returns: 0, DUPFIND_ENOMEM, DUPFIND_ELIMIT (more than 2^32-2 docs). */
+DUPFIND_API int dupfind_ctx_add(dupfind_ctx *ctx, uint32_t *out_id,
+                                const char *name, size_t name_len,
+                                const dupfind_doc *doc);
+
+DUPFIND_API uint32_t dupfind_ctx_doc_count(const dupfind_ctx *ctx);
+
+/* Name of document id (borrowed; NUL-terminated; *len may be NULL). */
+DUPFIND_API const char *dupfind_ctx_doc_name(const dupfind_ctx *ctx,
+                                             uint32_t id, size_t *len);
+
+/* Distinct shingle count of document id. */
+DUPFIND_API uint64_t dupfind_ctx_doc_shingles(const dupfind_ctx *ctx,
+                                              uint32_t id);
+
+/* ------------------------------------------------------------------ */
+/* Results                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef enum {
+    DUPFIND_REL_NONE = 0,      /* candidate that passes no threshold */
+    DUPFIND_REL_DUPLICATE,     /* Jaccard >= threshold */
+    DUPFIND_REL_A_IN_B,        /* only containment: a is inside b */
+    DUPFIND_REL_B_IN_A         /* only containment: b is inside a */
+} dupfind_relation;
+
+typedef struct {
+    uint32_t a, b;          /* document ids, a < b (input order) */
+    double   jaccard;       /* 0..1, estimated or exact */
+    double   a_in_b;        /* share of a's shingles found in b, 0..1 */
+    double   b_in_a;        /* share of b's shingles found in a, 0..1 */
+    dupfind_relation relation;
+    int      exact;         /* 1 when the scores are exact */
+} dupfind_pair;
+
+typedef struct dupfind_results dupfind_results;
+
+/* Finds the candidate pairs of the corpus (LSH banding) and scores each
+ * from the signatures, without filtering.  Candidates are returned in
+ * (a, b) order.
+ * Returns: 0 or DUPFIND_ENOMEM.
+ * Ownership: *out belongs to the caller (dupfind_results_free). */
+DUPFIND_API int dupfind_ctx_candidates(dupfind_ctx *ctx,
+                                       dupfind_results **out);
+
+/* Keeps the pairs that pass the thresholds of ctx's options, sets their
+ * relation and sorts them: Jaccard descending, then name of a, then
+ * name of b (bytewise).  Returns: 0 or DUPFIND_ENOMEM. */
+DUPFIND_API int dupfind_results_select(dupfind_results *res,
+                                       const dupfind_ctx *ctx);
+
+/* dupfind_ctx_candidates() followed by dupfind_results_select(). */
+DUPFIND_API int dupfind_ctx_find(dupfind_ctx *ctx, dupfind_results **out);
+
+DUPFIND_API size_t dupfind_results_count(const dupfind_results *res);
+
+/* Pair i (borrowed), or NULL when i is out of range. */
+DUPFIND_API const dupfind_pair *dupfind_results_pair(
+    const dupfind_results *res, size_t i);
+
+/* Replaces the scores of pair i by exact ones computed from the two
+ * documents' sorted distinct shingle hashes (dupfind_doc_shingles).
+ * Returns: 0 or DUPFIND_EINVAL (i out of range). */
+DUPFIND_API int dupfind_results_set_exact(dupfind_results *res, size_t i,
+                                          const uint64_t *a, size_t na,
+                                          const uint64_t *b, size_t nb);
+
+/* Groups the documents of the pairs transitively (union-find).
+ * out_cluster must hold doc_count entries; it receives, per document,
+ * 0 (in no pair) or a cluster number 1..n; clusters are numbered in
+ * order of their first member's id.  *out_n receives n.
+ * Returns: 0 or DUPFIND_ENOMEM. */
+DUPFIND_API int dupfind_results_clusters(const dupfind_results *res,
+                                         uint32_t doc_count,
+                                         uint32_t *out_cluster,
+                                         uint32_t *out_n);
+
+DUPFIND_API void dupfind_results_free(dupfind_results *res);
+
+/* Exact similarity of two sorted distinct hash sets: fills jaccard and
+ * the two containments.  Empty sets give 0. */
+DUPFIND_API void dupfind_similarity_exact(const uint64_t *a, size_t na,
+                                          const uint64_t *b, size_t nb,
+                                          double *jaccard, double *a_in_b,
+                                          double *b_in_a);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DUPFIND_H */

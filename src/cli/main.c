@@ -1,0 +1,256 @@
+/*
+ * main.c - the dupfind program: a thin front end over libdupfind.
+ *
+ * Reads every document named (directly, through a walked directory, or
+ * in a file list), sketches it, asks the library for the near-duplicate
+ * pairs and writes them.  Exit status: 0 ran fine, 1 with --check when
+ * something was reported, 2 when an input could not be read or the
+ * arguments were wrong (an error wins over a finding).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define READ_CHUNK   (256 * 1024)
+#define BINARY_PROBE (32 * 1024)   /* NUL in this many first bytes */
+
+typedef struct {
+    const cli_options *opt;
+    dupfind_ctx *ctx;
+    dupfind_doc *doc;
+    unsigned char *buf;       /* READ_CHUNK bytes */
+    int trouble;              /* an input failed */
+    int fatal;                /* out of memory: stop */
+} run_state;
+
+/* Streams fd into the builder.  Returns 1 when the document was read,
+ * 0 when skipped as binary, -1 on a read error (reported). */
+static int sketch_fd(run_state *r, const char *path, int fd)
+{
+    int first = 1, rc;
+
+    dupfind_doc_reset(r->doc);
+    for (;;) {
+        ssize_t n = read(fd, r->buf, READ_CHUNK);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            cli_error("%s: %s", path, strerror(errno));
+            r->trouble = 1;
+            return -1;
+        }
+        if (n == 0)
+            break;
+        if (first && !r->opt->text &&
+            memchr(r->buf, 0, (size_t)n < BINARY_PROBE ? (size_t)n
+                                                       : BINARY_PROBE)) {
+            if (!r->opt->quiet)
+                cli_error("%s: binary file skipped (use --text to read it)",
+                          path);
+            return 0;
+        }
+        first = 0;
+        if ((rc = dupfind_doc_feed(r->doc, r->buf, (size_t)n)) < 0) {
+            cli_error("%s: %s", path, dupfind_strerror(rc));
+            r->fatal = r->trouble = 1;
+            return -1;
+        }
+    }
+    if ((rc = dupfind_doc_finish(r->doc)) < 0) {
+        cli_error("%s: %s", path, dupfind_strerror(rc));
+        r->fatal = r->trouble = 1;
+        return -1;
+    }
+    return 1;
+}
+
+static int on_file(void *ud, const char *path, int fd, const struct stat *st)
+{
+    run_state *r = ud;
+    int rc;
+
+    (void)st;
+    if (r->fatal)
+        return -1;
+    if (sketch_fd(r, path, fd) <= 0)
+        return 0;
+    rc = dupfind_ctx_add(r->ctx, NULL, path, strlen(path), r->doc);
+    if (rc < 0) {
+        cli_error("%s: %s", path, dupfind_strerror(rc));
+        r->fatal = r->trouble = 1;
+    }
+    return 0;
+}
+
+/* Re-reads document id and returns its sorted distinct shingles in
+ * *out (malloc'd copy).  Returns 0, or -1 when it could not be read. */
+static int load_shingles(run_state *r, uint32_t id, uint64_t **out,
+                         size_t *n)
+{
+    const char *path = dupfind_ctx_doc_name(r->ctx, id, NULL);
+    const uint64_t *s;
+    int fd, ok;
+
+    *out = NULL;
+    *n = 0;
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        cli_error("%s: %s", path, strerror(errno));
+        r->trouble = 1;
+        return -1;
+    }
+    ok = sketch_fd(r, path, fd);
+    close(fd);
+    if (ok <= 0 || dupfind_doc_shingles(r->doc, &s, n) < 0)
+        return -1;
+    if (dupfind_doc_shingle_count(r->doc) !=
+        dupfind_ctx_doc_shingles(r->ctx, id)) {
+        cli_error("%s: changed while dupfind was running", path);
+        r->trouble = 1;
+        return -1;
+    }
+    *out = malloc((*n ? *n : 1) * sizeof(**out));
+    if (!*out) {
+        r->fatal = 1;
+        return -1;
+    }
+    memcpy(*out, s, *n * sizeof(**out));
+    return 0;
+}
+
+/* --exact: replace each candidate's estimate by exact scores.  Pairs
+ * come sorted by (a, b), so a's set is read once per run of a.
+ * NEEDSWORK: b's set is re-read for every pair it is in. */
+static int rescore_exact(run_state *r, dupfind_results *res)
+{
+    size_t i, n = dupfind_results_count(res), na = 0, nb;
+    uint64_t *sa = NULL, *sb;
+    uint32_t cur = UINT32_MAX;
+    int have_a = 0;
+
+    for (i = 0; i < n && !r->fatal; i++) {
+        const dupfind_pair *p = dupfind_results_pair(res, i);
+
+        if (p->a != cur) {
+            free(sa);
+            sa = NULL;
+            cur = p->a;
+            have_a = load_shingles(r, cur, &sa, &na) == 0;
+        }
+        if (!have_a)
+            continue;
+        if (load_shingles(r, p->b, &sb, &nb) < 0)
+            continue;
+        dupfind_results_set_exact(res, i, sa, na, sb, nb);
+        free(sb);
+    }
+    free(sa);
+    return r->fatal ? -1 : 0;
+}
+
+static int finish_output(void)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return 0;
+    if (errno == EPIPE)
+        return 0;
+    cli_error("write error: %s", strerror(errno));
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    cli_options opt;
+    run_state r;
+    inputs in;
+    dupfind_results *res = NULL;
+    char errbuf[256];
+    int rc, i, status = EXIT_OK;
+
+    rc = cli_parse(&opt, argc, argv);
+    if (rc >= 0)
+        return finish_output() < 0 ? EXIT_TROUBLE : rc;
+    if (opt.npaths == 0 && !opt.files_from && isatty(STDIN_FILENO))
+        return cli_usage_error("no input: name files or directories, or "
+                               "pipe a list of file names");
+
+    memset(&r, 0, sizeof(r));
+    r.opt = &opt;
+    rc = dupfind_ctx_new(&r.ctx, &opt.lib, errbuf, sizeof(errbuf));
+    if (rc < 0)
+        return cli_usage_error("%s", errbuf[0] ? errbuf
+                                                : dupfind_strerror(rc));
+    r.buf = malloc(READ_CHUNK);
+    if (!r.buf || dupfind_doc_new(&r.doc, r.ctx) < 0) {
+        cli_error("%s", dupfind_strerror(DUPFIND_ENOMEM));
+        status = EXIT_TROUBLE;
+        goto cleanup;
+    }
+    static char outbuf[1 << 16];
+    setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+
+    memset(&in, 0, sizeof(in));
+    in.opt = &opt;
+    in.on_file = on_file;
+    in.ud = &r;
+    if (opt.files_from) {
+        if (!strcmp(opt.files_from, "-")) {
+            inputs_list(&in, stdin, "(standard input)");
+        } else {
+            FILE *f = fopen(opt.files_from, "r");
+            if (!f) {
+                cli_error("%s: %s", opt.files_from, strerror(errno));
+                in.trouble = 1;
+            } else {
+                inputs_list(&in, f, opt.files_from);
+                fclose(f);
+            }
+        }
+    }
+    for (i = 0; i < opt.npaths && !r.fatal; i++)
+        inputs_operand(&in, opt.paths[i]);
+    if (opt.npaths == 0 && !opt.files_from)
+        inputs_operand(&in, "-");
+    if (r.fatal) {
+        status = EXIT_TROUBLE;
+        goto cleanup;
+    }
+
+    rc = dupfind_ctx_candidates(r.ctx, &res);
+    if (rc == 0 && opt.exact && rescore_exact(&r, res) < 0)
+        rc = DUPFIND_ENOMEM;
+    if (rc == 0)
+        rc = dupfind_results_select(res, r.ctx);
+    if (rc < 0) {
+        cli_error("%s", dupfind_strerror(rc));
+        status = EXIT_TROUBLE;
+        goto cleanup;
+    }
+    if (opt.clusters)
+        rc = output_clusters(stdout, &opt, r.ctx, res);
+    else
+        rc = output_pairs(stdout, &opt, r.ctx, res);
+    if (rc < 0) {
+        cli_error("%s", dupfind_strerror(DUPFIND_ENOMEM));
+        status = EXIT_TROUBLE;
+        goto cleanup;
+    }
+    if (opt.check && dupfind_results_count(res) > 0)
+        status = EXIT_FOUND;
+    if (in.trouble || r.trouble)
+        status = EXIT_TROUBLE;
+cleanup:
+    if (finish_output() < 0)
+        status = EXIT_TROUBLE;
+    dupfind_results_free(res);
+    dupfind_doc_free(r.doc);
+    dupfind_ctx_free(r.ctx);
+    free(r.buf);
+    return status;
+}

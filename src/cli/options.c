@@ -1,0 +1,291 @@
+/*
+ * options.c - command-line parsing.  One table holds every option with
+ * its help line; --help is printed from it, and a test checks that the
+ * man page names each long option.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum {
+    OPT_PERM = 256, OPT_BANDS, OPT_SEED, OPT_CLUSTERS, OPT_HIDDEN,
+    OPT_CHECK, OPT_EXACT, OPT_FILES_FROM, OPT_SIMD, OPT_CONTAINMENT
+};
+
+static const struct opt_def {
+    const char *name;    /* long name */
+    int has_arg;         /* getopt_long's */
+    int val;             /* short letter or OPT_* */
+    const char *arg;     /* argument name in help, or NULL */
+    const char *help;    /* one line */
+} opt_table[] = {
+    { "threshold", 1, 't', "T",
+      "report pairs with Jaccard similarity >= T (default 0.5)" },
+    { "containment", 1, OPT_CONTAINMENT, "C",
+      "also report pairs where one side is >= C inside the other" },
+    { "shingle", 1, 'k', "N",
+      "shingle of N words (default 5); chars:N for N characters" },
+    { "perm", 1, OPT_PERM, "K", "MinHash signature length (default 128)" },
+    { "bands", 1, OPT_BANDS, "B",
+      "LSH bands (default: chosen from the threshold)" },
+    { "seed", 1, OPT_SEED, "N", "seed of every hash function (default 0)" },
+    { "exact", 0, OPT_EXACT, NULL,
+      "re-read candidate documents and report exact scores" },
+    { "format", 1, 'f', "FMT", "output format: tsv (default) or jsonl" },
+    { "clusters", 0, OPT_CLUSTERS, NULL,
+      "print groups of near-duplicates instead of pairs" },
+    { "check", 0, OPT_CHECK, NULL,
+      "exit with status 1 when anything is reported" },
+    { "null", 0, '0', NULL, "file lists on stdin are NUL-separated" },
+    { "files-from", 1, OPT_FILES_FROM, "FILE",
+      "read the list of documents from FILE (- for stdin)" },
+    { "follow", 0, 'L', NULL, "follow symbolic links inside directories" },
+    { "hidden", 0, OPT_HIDDEN, NULL,
+      "also read hidden files and directories (and .git)" },
+    { "text", 0, 'a', NULL, "read binary files as text too" },
+    { "simd", 1, OPT_SIMD, "LEVEL",
+      "MinHash kernel: auto, scalar, sse, avx2, avx512, neon" },
+    { "quiet", 0, 'q', NULL, "no notes about skipped files" },
+    { "help", 0, 'h', NULL, "show this help and exit" },
+    { "version", 0, 'V', NULL, "show version and SIMD kernels, and exit" },
+};
+#define NOPTS (sizeof(opt_table) / sizeof(opt_table[0]))
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fflush(stdout);
+    fputs("dupfind: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("dupfind: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nUsage: dupfind [OPTIONS] [PATH...]\n"
+          "Try 'dupfind --help' for more information.\n", stderr);
+    return EXIT_TROUBLE;
+}
+
+static void print_help(void)
+{
+    size_t i;
+
+    fputs("Usage: dupfind [OPTIONS] [PATH...]\n"
+          "Find near-duplicate and contained documents among files.\n"
+          "Directories are walked; with no PATH or with -, a list of file\n"
+          "names is read from standard input.\n\n", stdout);
+    for (i = 0; i < NOPTS; i++) {
+        const struct opt_def *d = &opt_table[i];
+        char left[40];
+
+        if (d->val < 256)
+            snprintf(left, sizeof(left), "-%c, --%s%s%s", d->val, d->name,
+                     d->arg ? "=" : "", d->arg ? d->arg : "");
+        else
+            snprintf(left, sizeof(left), "    --%s%s%s", d->name,
+                     d->arg ? "=" : "", d->arg ? d->arg : "");
+        printf("  %-24s %s\n", left, d->help);
+    }
+    fputs("\nOutput (TSV): jaccard, a_in_b, b_in_a, relation, a, b\n"
+          "Exit status: 0 ok, 1 found (--check), 2 trouble\n\n"
+          "Examples:\n"
+          "  dupfind docs/\n"
+          "  find . -name '*.md' -print0 | dupfind -0 --format=jsonl\n"
+          "  dupfind --check --threshold=0.8 content/   (CI gate)\n",
+          stdout);
+}
+
+static void print_version(void)
+{
+    dupfind_ctx *ctx;
+
+    printf("dupfind %s\n", dupfind_version());
+    if (dupfind_ctx_new(&ctx, NULL, NULL, 0) == 0) {
+        printf("simd: %s\n", dupfind_ctx_simd_name(ctx));
+        dupfind_ctx_free(ctx);
+    }
+}
+
+static int parse_double(const char *s, double *out)
+{
+    char *end;
+
+    errno = 0;
+    *out = strtod(s, &end);
+    return errno || end == s || *end;
+}
+
+static int parse_uint(const char *s, unsigned long long max,
+                      unsigned long long *out)
+{
+    char *end;
+
+    if (*s == '-' || *s == '+' || *s == ' ')
+        return 1;
+    errno = 0;
+    *out = strtoull(s, &end, 10);
+    return errno || end == s || *end || *out > max;
+}
+
+static int parse_shingle(cli_options *o, const char *s)
+{
+    unsigned long long n;
+
+    o->lib.shingle_kind = DUPFIND_SHINGLE_WORDS;
+    if (!strncmp(s, "words:", 6)) {
+        s += 6;
+    } else if (!strncmp(s, "chars:", 6)) {
+        o->lib.shingle_kind = DUPFIND_SHINGLE_CHARS;
+        s += 6;
+    }
+    if (parse_uint(s, 64, &n) || n < 1)
+        return 1;
+    o->lib.shingle_len = (unsigned)n;
+    return 0;
+}
+
+static const struct { const char *name; dupfind_simd level; } simd_names[] = {
+    { "auto", DUPFIND_SIMD_AUTO }, { "scalar", DUPFIND_SIMD_SCALAR },
+    { "sse", DUPFIND_SIMD_SSE }, { "avx2", DUPFIND_SIMD_AVX2 },
+    { "avx512", DUPFIND_SIMD_AVX512 }, { "neon", DUPFIND_SIMD_NEON },
+};
+
+static int parse_simd(cli_options *o, const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(simd_names) / sizeof(simd_names[0]); i++)
+        if (!strcmp(s, simd_names[i].name)) {
+            o->lib.simd = simd_names[i].level;
+            return 0;
+        }
+    return 1;
+}
+
+int cli_parse(cli_options *o, int argc, char **argv)
+{
+    struct option longopts[NOPTS + 1];
+    char shortopts[64];
+    size_t i, ns = 0;
+    unsigned long long n;
+    const char *env;
+    int c;
+
+    memset(o, 0, sizeof(*o));
+    dupfind_options_init(&o->lib);
+    o->format = FORMAT_TSV;
+    env = getenv("DUPFIND_SIMD");
+    if (env && *env && parse_simd(o, env))
+        return cli_usage_error("DUPFIND_SIMD: unknown SIMD level '%s'", env);
+
+    shortopts[ns++] = ':';   /* report a missing argument as ':' */
+    for (i = 0; i < NOPTS; i++) {
+        longopts[i].name = opt_table[i].name;
+        longopts[i].has_arg = opt_table[i].has_arg;
+        longopts[i].flag = NULL;
+        longopts[i].val = opt_table[i].val;
+        if (opt_table[i].val < 256) {
+            shortopts[ns++] = (char)opt_table[i].val;
+            if (opt_table[i].has_arg)
+                shortopts[ns++] = ':';
+        }
+    }
+    shortopts[ns] = '\0';
+    memset(&longopts[NOPTS], 0, sizeof(longopts[NOPTS]));
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        switch (c) {
+        case 't':
+            if (parse_double(optarg, &o->lib.threshold) ||
+                !(o->lib.threshold > 0 && o->lib.threshold <= 1))
+                return cli_usage_error("--threshold takes a number in "
+                                       "(0, 1], not '%s'", optarg);
+            break;
+        case OPT_CONTAINMENT:
+            if (parse_double(optarg, &o->lib.containment) ||
+                !(o->lib.containment >= 0 && o->lib.containment <= 1))
+                return cli_usage_error("--containment takes a number in "
+                                       "[0, 1], not '%s'", optarg);
+            break;
+        case 'k':
+            if (parse_shingle(o, optarg))
+                return cli_usage_error("--shingle takes N, words:N or "
+                                       "chars:N with N in 1..64, not '%s'",
+                                       optarg);
+            break;
+        case OPT_PERM:
+            if (parse_uint(optarg, 4096, &n) || n < 1)
+                return cli_usage_error("--perm takes a number in 1..4096, "
+                                       "not '%s'", optarg);
+            o->lib.num_perm = (unsigned)n;
+            break;
+        case OPT_BANDS:
+            if (parse_uint(optarg, 4096, &n) || n < 1)
+                return cli_usage_error("--bands takes a number in 1..4096, "
+                                       "not '%s'", optarg);
+            o->lib.bands = (unsigned)n;
+            break;
+        case OPT_SEED:
+            if (parse_uint(optarg, UINT64_MAX, &n))
+                return cli_usage_error("--seed takes a whole number, "
+                                       "not '%s'", optarg);
+            o->lib.seed = n;
+            break;
+        case OPT_EXACT: o->exact = 1; break;
+        case 'f':
+            if (!strcmp(optarg, "tsv"))
+                o->format = FORMAT_TSV;
+            else if (!strcmp(optarg, "jsonl") || !strcmp(optarg, "json"))
+                o->format = FORMAT_JSONL;
+            else
+                return cli_usage_error("unknown format '%s' (tsv, jsonl)",
+                                       optarg);
+            break;
+        case OPT_CLUSTERS: o->clusters = 1; break;
+        case OPT_CHECK: o->check = 1; break;
+        case '0': o->null_input = 1; break;
+        case OPT_FILES_FROM: o->files_from = optarg; break;
+        case 'L': o->follow = 1; break;
+        case OPT_HIDDEN: o->hidden = 1; break;
+        case 'a': o->text = 1; break;
+        case OPT_SIMD:
+            if (parse_simd(o, optarg))
+                return cli_usage_error("unknown SIMD level '%s' (auto, "
+                                       "scalar, sse, avx2, avx512, neon)",
+                                       optarg);
+            break;
+        case 'q': o->quiet = 1; break;
+        case 'h': print_help(); return EXIT_OK;
+        case 'V': print_version(); return EXIT_OK;
+        case ':':
+            return cli_usage_error("option '%s' needs an argument",
+                                   argv[optind - 1]);
+        default:
+            if (optopt && optopt < 256)
+                return cli_usage_error("unknown option '-%c'", optopt);
+            return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (o->lib.bands && o->lib.bands > o->lib.num_perm)
+        return cli_usage_error("--bands=%u is more than --perm=%u",
+                               o->lib.bands, o->lib.num_perm);
+    o->paths = argv + optind;
+    o->npaths = argc - optind;
+    return -1;
+}

@@ -1,0 +1,153 @@
+/*
+ * lsh.c - LSH parameter choice and candidate generation (see lsh.h).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "internal.h"
+#include "lsh.h"
+#include "sort.h"
+
+#define LSH_SEED_TAG 0x62616e6473ULL   /* "bands" */
+
+double lsh_probability(double s, unsigned b, unsigned r)
+{
+    return 1.0 - pow(1.0 - pow(s, (double)r), (double)b);
+}
+
+/* Composite Simpson's rule; the integrands are smooth polynomials. */
+static double integrate(double lo, double hi, unsigned b, unsigned r,
+                        int complement)
+{
+    const int n = 256;       /* even */
+    double h = (hi - lo) / n, sum = 0;
+    int i;
+
+    for (i = 0; i <= n; i++) {
+        double p = lsh_probability(lo + i * h, b, r);
+        double f = complement ? 1.0 - p : p;
+        sum += f * (i == 0 || i == n ? 1 : (i & 1) ? 4 : 2);
+    }
+    return sum * h / 3;
+}
+
+void lsh_error_areas(double t, unsigned b, unsigned r,
+                     double *fp, double *fn)
+{
+    *fp = integrate(0.0, t, b, r, 0);
+    *fn = integrate(t, 1.0, b, r, 1);
+}
+
+void lsh_choose_params(unsigned k, double t, unsigned *bands,
+                       unsigned *rows)
+{
+    double best = INFINITY;
+    unsigned b, r;
+
+    *bands = 1;
+    *rows = k;
+    for (b = 1; b <= k; b++) {
+        for (r = 1; r <= k / b; r++) {
+            double fp, fn, err;
+
+            lsh_error_areas(t, b, r, &fp, &fn);
+            err = 0.5 * fp + 0.5 * fn;
+            if (err < best) {
+                best = err;
+                *bands = b;
+                *rows = r;
+            }
+        }
+    }
+}
+
+static int pairs_compact(uint64_t *pairs, size_t *n)
+{
+    size_t i, w = 0;
+
+    sort_u64(pairs, *n);
+    for (i = 0; i < *n; i++)
+        if (w == 0 || pairs[w - 1] != pairs[i])
+            pairs[w++] = pairs[i];
+    *n = w;
+    return 0;
+}
+
+static uint64_t band_key(const uint32_t *rows, unsigned r, uint64_t seed)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    uint32_t le[4096];
+    unsigned i;
+
+    for (i = 0; i < r; i++)
+        le[i] = __builtin_bswap32(rows[i]);
+    rows = le;
+#endif
+    return XXH3_64bits_withSeed(rows, (size_t)r * 4, seed);
+}
+
+int lsh_candidates(const uint32_t *sig, unsigned k, uint32_t n,
+                   const unsigned char *active, unsigned bands,
+                   unsigned rows, uint64_t seed,
+                   uint64_t **out, size_t *out_n)
+{
+    band_rec *rec = NULL, *tmp = NULL;
+    uint64_t *pairs = NULL;
+    size_t npairs = 0, cap = 0, compacted = 0, m;
+    unsigned band;
+    uint32_t id;
+    int rc = DUPFIND_ENOMEM;
+
+    *out = NULL;
+    *out_n = 0;
+    rec = malloc((n ? n : 1) * sizeof(*rec));
+    tmp = malloc((n ? n : 1) * sizeof(*tmp));
+    if (!rec || !tmp)
+        goto cleanup;
+
+    for (band = 0; band < bands; band++) {
+        uint64_t bseed = seed ^ LSH_SEED_TAG ^ ((uint64_t)band << 40);
+        size_t i, j;
+
+        m = 0;
+        for (id = 0; id < n; id++) {
+            if (!active[id])
+                continue;
+            rec[m].key = band_key(sig + (size_t)id * k + band * rows,
+                                  rows, bseed);
+            rec[m].id = id;
+            rec[m].pad = 0;
+            m++;
+        }
+        radix_sort_u64key(rec, tmp, m, sizeof(*rec));
+        /* Stable sort of records made in id order: ids ascend in a run. */
+        for (i = 0; i < m; i = j) {
+            for (j = i + 1; j < m && rec[j].key == rec[i].key; j++)
+                ;
+            if (j - i < 2)
+                continue;
+            if (DF_GROW(pairs, cap, npairs + (j - i) * (j - i - 1) / 2) < 0)
+                goto cleanup;
+            for (size_t x = i; x < j; x++)
+                for (size_t y = x + 1; y < j; y++)
+                    pairs[npairs++] = (uint64_t)rec[x].id << 32 | rec[y].id;
+        }
+        if (npairs > 2 * compacted + 1024) {
+            pairs_compact(pairs, &npairs);
+            compacted = npairs;
+        }
+    }
+    pairs_compact(pairs, &npairs);
+    *out = pairs;
+    *out_n = npairs;
+    pairs = NULL;
+    rc = 0;
+cleanup:
+    free(pairs);
+    free(rec);
+    free(tmp);
+    return rc;
+}

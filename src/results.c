@@ -1,0 +1,259 @@
+/*
+ * results.c - candidate pairs to reported pairs: scoring, selection,
+ * deterministic ordering, clusters.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cluster.h"
+#include "ctx.h"
+#include "internal.h"
+#include "lsh.h"
+#include "verify.h"
+
+int dupfind_ctx_candidates(dupfind_ctx *c, dupfind_results **out)
+{
+    dupfind_results *res;
+    unsigned char *active = NULL;
+    uint64_t *pairs = NULL;
+    size_t npairs = 0, i;
+    unsigned k = c->opts.num_perm;
+    int rc = DUPFIND_ENOMEM;
+
+    *out = NULL;
+    res = calloc(1, sizeof(*res));
+    active = malloc(c->n ? c->n : 1);
+    if (!res || !active)
+        goto cleanup;
+    /* A document without a single word has no shingle to compare. */
+    for (i = 0; i < c->n; i++)
+        active[i] = c->shingles[i] > 0;
+    rc = lsh_candidates(c->sig, k, c->n, active, c->opts.bands,
+                        c->opts.rows, c->opts.seed, &pairs, &npairs);
+    if (rc < 0)
+        goto cleanup;
+    rc = DUPFIND_ENOMEM;
+    if (DF_GROW(res->pairs, res->cap, npairs) < 0)
+        goto cleanup;
+    for (i = 0; i < npairs; i++) {
+        dupfind_pair *p = &res->pairs[i];
+        uint32_t a = (uint32_t)(pairs[i] >> 32), b = (uint32_t)pairs[i];
+
+        memset(p, 0, sizeof(*p));
+        p->a = a;
+        p->b = b;
+        verify_estimate(p, c->sig + (size_t)a * k, c->sig + (size_t)b * k,
+                        k, c->shingles[a], c->shingles[b]);
+    }
+    res->n = npairs;
+    *out = res;
+    res = NULL;
+    rc = 0;
+cleanup:
+    if (rc < 0)
+        snprintf(c->errmsg, sizeof(c->errmsg), "%s", dupfind_strerror(rc));
+    dupfind_results_free(res);
+    free(active);
+    free(pairs);
+    return rc;
+}
+
+typedef struct {
+    const char *name;
+    size_t len;
+    uint32_t id;
+} name_ref;
+
+static int cmp_name(const void *x, const void *y)
+{
+    const name_ref *a = x, *b = y;
+    size_t n = a->len < b->len ? a->len : b->len;
+    int r = memcmp(a->name, b->name, n);
+
+    if (r)
+        return r;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+typedef struct {
+    double score;
+    uint32_t ra, rb;   /* name ranks of a and b */
+    size_t idx;
+} pair_key;
+
+static int cmp_pair_key(const void *x, const void *y)
+{
+    const pair_key *a = x, *b = y;
+
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    if (a->ra != b->ra)
+        return a->ra < b->ra ? -1 : 1;
+    if (a->rb != b->rb)
+        return a->rb < b->rb ? -1 : 1;
+    return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+static dupfind_relation relation_of(const dupfind_pair *p, double t,
+                                    double ct)
+{
+    if (p->jaccard >= t)
+        return DUPFIND_REL_DUPLICATE;
+    if (ct > 0 && (p->a_in_b >= ct || p->b_in_a >= ct))
+        return p->a_in_b >= p->b_in_a ? DUPFIND_REL_A_IN_B
+                                      : DUPFIND_REL_B_IN_A;
+    return DUPFIND_REL_NONE;
+}
+
+int dupfind_results_select(dupfind_results *res, const dupfind_ctx *c)
+{
+    name_ref *refs = NULL;
+    uint32_t *rank = NULL;
+    pair_key *keys = NULL;
+    dupfind_pair *sorted = NULL;
+    size_t i, w = 0;
+    int rc = DUPFIND_ENOMEM;
+
+    for (i = 0; i < res->n; i++) {
+        dupfind_pair *p = &res->pairs[i];
+
+        p->relation = relation_of(p, c->opts.threshold, c->opts.containment);
+        if (p->relation != DUPFIND_REL_NONE)
+            res->pairs[w++] = *p;
+    }
+    res->n = w;
+    if (res->n < 2)
+        return 0;
+
+    refs = malloc(c->n * sizeof(*refs));
+    rank = malloc(c->n * sizeof(*rank));
+    keys = malloc(res->n * sizeof(*keys));
+    sorted = malloc(res->n * sizeof(*sorted));
+    if (!refs || !rank || !keys || !sorted)
+        goto cleanup;
+    for (i = 0; i < c->n; i++) {
+        refs[i].name = dupfind_ctx_doc_name(c, (uint32_t)i, &refs[i].len);
+        refs[i].id = (uint32_t)i;
+    }
+    qsort(refs, c->n, sizeof(*refs), cmp_name);
+    for (i = 0; i < c->n; i++)
+        rank[refs[i].id] = (uint32_t)i;
+    for (i = 0; i < res->n; i++) {
+        keys[i].score = res->pairs[i].jaccard;
+        keys[i].ra = rank[res->pairs[i].a];
+        keys[i].rb = rank[res->pairs[i].b];
+        keys[i].idx = i;
+    }
+    qsort(keys, res->n, sizeof(*keys), cmp_pair_key);
+    for (i = 0; i < res->n; i++)
+        sorted[i] = res->pairs[keys[i].idx];
+    free(res->pairs);
+    res->pairs = sorted;
+    res->cap = res->n;
+    sorted = NULL;
+    rc = 0;
+cleanup:
+    free(refs);
+    free(rank);
+    free(keys);
+    free(sorted);
+    return rc;
+}
+
+int dupfind_ctx_find(dupfind_ctx *c, dupfind_results **out)
+{
+    int rc = dupfind_ctx_candidates(c, out);
+
+    if (rc < 0)
+        return rc;
+    rc = dupfind_results_select(*out, c);
+    if (rc < 0) {
+        dupfind_results_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+size_t dupfind_results_count(const dupfind_results *res)
+{
+    return res ? res->n : 0;
+}
+
+const dupfind_pair *dupfind_results_pair(const dupfind_results *res,
+                                         size_t i)
+{
+    return res && i < res->n ? &res->pairs[i] : NULL;
+}
+
+void dupfind_similarity_exact(const uint64_t *a, size_t na,
+                              const uint64_t *b, size_t nb,
+                              double *jaccard, double *a_in_b,
+                              double *b_in_a)
+{
+    dupfind_pair p;
+
+    verify_from_counts(&p, (double)verify_intersect(a, na, b, nb),
+                       (double)na, (double)nb);
+    *jaccard = p.jaccard;
+    *a_in_b = p.a_in_b;
+    *b_in_a = p.b_in_a;
+}
+
+int dupfind_results_set_exact(dupfind_results *res, size_t i,
+                              const uint64_t *a, size_t na,
+                              const uint64_t *b, size_t nb)
+{
+    dupfind_pair *p;
+
+    if (!res || i >= res->n)
+        return DUPFIND_EINVAL;
+    p = &res->pairs[i];
+    dupfind_similarity_exact(a, na, b, nb, &p->jaccard, &p->a_in_b,
+                             &p->b_in_a);
+    p->exact = 1;
+    return 0;
+}
+
+int dupfind_results_clusters(const dupfind_results *res, uint32_t n,
+                             uint32_t *out_cluster, uint32_t *out_n)
+{
+    union_find uf;
+    uint32_t *root_num = NULL, next = 0, i;
+    size_t j;
+
+    *out_n = 0;
+    DF_TRY(uf_init(&uf, n));
+    for (j = 0; j < res->n; j++)
+        uf_union(&uf, res->pairs[j].a, res->pairs[j].b);
+    root_num = calloc(n ? n : 1, sizeof(*root_num));
+    if (!root_num) {
+        uf_release(&uf);
+        return DUPFIND_ENOMEM;
+    }
+    for (i = 0; i < n; i++) {
+        uint32_t r = uf_find(&uf, i);
+
+        if (uf.size[r] < 2) {
+            out_cluster[i] = 0;
+            continue;
+        }
+        if (!root_num[r])
+            root_num[r] = ++next;   /* numbered by first member's id */
+        out_cluster[i] = root_num[r];
+    }
+    *out_n = next;
+    free(root_num);
+    uf_release(&uf);
+    return 0;
+}
+
+void dupfind_results_free(dupfind_results *res)
+{
+    if (!res)
+        return;
+    free(res->pairs);
+    free(res);
+}

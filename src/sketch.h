@@ -1,0 +1,62 @@
+/*
+ * sketch.h - MinHash signatures (Broder 1997).
+ *
+ * Hash family: slot i of a signature is the minimum, over the document's
+ * distinct shingles, of
+ *
+ *     h_i(x) = (a_i * x + b_i) mod 2^32,   x = top 32 bits of the shingle
+ *                                              hash (XXH3-64)
+ *
+ * with a_i odd and b_i arbitrary, both drawn per slot from splitmix64
+ * seeded with the context seed.  Every slot has its own multiplier:
+ * sharing one (and varying only b_i) would make the slots' orderings of
+ * the shingles almost identical and break the independence that the
+ * estimator and the LSH curve rely on.  An odd a_i makes h_i a bijection
+ * of 32-bit values, and x is already uniform (it is a hash), so each
+ * slot's minimum is a uniform pick from the set: P[slot equal] = J.
+ *
+ * 32-bit lanes keep the arithmetic to one multiply, one add and one min
+ * per slot, which vectorises with every SIMD instruction set (16 lanes on
+ * AVX-512, 8 on AVX2, 4 on SSE4.1/NEON).  sketch_scalar.c is the
+ * reference; every SIMD kernel must produce bit-identical signatures.
+ */
+#ifndef DUPFIND_SKETCH_H
+#define DUPFIND_SKETCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dupfind.h"
+
+#define SKETCH_EMPTY UINT32_MAX   /* slot value before any shingle */
+
+typedef struct {
+    unsigned k;       /* slots */
+    uint32_t *a;      /* k odd multipliers */
+    uint32_t *b;      /* k offsets */
+} sketch_params;
+
+/* A kernel folds n shingle hashes into sig (k slots). */
+typedef void (*sketch_fn)(const sketch_params *p, uint32_t *sig,
+                          const uint64_t *hashes, size_t n);
+
+int sketch_params_init(sketch_params *p, unsigned k, uint64_t seed);
+void sketch_params_release(sketch_params *p);
+
+/* Sets every slot to SKETCH_EMPTY. */
+void sketch_clear(uint32_t *sig, unsigned k);
+
+/* The reference kernel. */
+void sketch_update_scalar(const sketch_params *p, uint32_t *sig,
+                          const uint64_t *hashes, size_t n);
+
+/* Kernel for a SIMD level: AUTO picks the best the CPU runs.  Returns
+ * NULL when the level is not compiled in or the CPU lacks it; *name gets
+ * the kernel's name. */
+sketch_fn sketch_select(dupfind_simd want, const char **name);
+
+/* Number of equal slots of two signatures. */
+unsigned sketch_equal_slots(const uint32_t *x, const uint32_t *y,
+                            unsigned k);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * sketch_scalar.c - the reference MinHash kernel.  This loop defines the
+ * correct signature; see sketch.h for the hash family.
+ */
+#include "sketch.h"
+
+void sketch_update_scalar(const sketch_params *p, uint32_t *sig,
+                          const uint64_t *hashes, size_t n)
+{
+    const uint32_t *a = p->a, *b = p->b;
+    unsigned k = p->k, i;
+    size_t j;
+
+    for (j = 0; j < n; j++) {
+        uint32_t x = (uint32_t)(hashes[j] >> 32);
+
+        for (i = 0; i < k; i++) {
+            uint32_t v = a[i] * x + b[i];   /* mod 2^32 by unsigned wrap */
+            if (v < sig[i])
+                sig[i] = v;
+        }
+    }
+}

@@ -1,0 +1,313 @@
+/*
+ * tokenize.c - streaming UTF-8 decoder, NFKC + case fold, word splitter.
+ * See tokenize.h for the rules; this file is the reference ("plain")
+ * path that faster paths must match token for token.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "internal.h"
+#include "tokenize.h"
+
+/* utf8proc_NFKC_Casefold() uses exactly these options. */
+#define NORM_OPTS (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | \
+                   UTF8PROC_CASEFOLD | UTF8PROC_IGNORE)
+
+/* A long non-ASCII run is cut before a separator once it is this long. */
+#define SEG_SOFT_LIMIT 4096
+/* NEEDSWORK: a run of 1 MiB with no separator at all is cut anyway; a
+ * combining sequence straddling that cut is normalised in two parts. */
+#define SEG_HARD_LIMIT (1u << 20)
+
+#define REPLACEMENT 0xFFFD
+
+uint64_t tokenize_hash(const void *bytes, size_t len, uint64_t seed)
+{
+    return XXH3_64bits_withSeed(bytes, len, seed);
+}
+
+int tokenize_init(tokenizer *tok, int chars, uint64_t seed,
+                  tokenize_emit_fn emit, void *ud)
+{
+    memset(tok, 0, sizeof(*tok));
+    tok->chars = chars;
+    tok->seed = seed;
+    tok->emit = emit;
+    tok->ud = ud;
+    tok->held = -1;
+    return 0;
+}
+
+void tokenize_release(tokenizer *tok)
+{
+    free(tok->seg);
+    free(tok->ubuf);
+    if (tok->wstate)
+        XXH3_freeState(tok->wstate);
+    memset(tok, 0, sizeof(*tok));
+    tok->held = -1;
+}
+
+void tokenize_reset(tokenizer *tok)
+{
+    tok->utf8_len = tok->utf8_need = 0;
+    tok->held = -1;
+    tok->seg_len = 0;
+    tok->word_len = 0;
+    tok->in_text = tok->pending_space = 0;
+    tok->tokens = 0;
+    tok->oom = 0;
+}
+
+static void emit_token(tokenizer *tok, uint64_t h)
+{
+    tok->tokens++;
+    tok->emit(tok->ud, h);
+}
+
+static void word_end(tokenizer *tok)
+{
+    uint64_t h;
+
+    if (tok->word_len == 0)
+        return;
+    if (tok->word_len <= TOKENIZE_WORD_BUF)
+        h = tokenize_hash(tok->word, tok->word_len, tok->seed);
+    else
+        h = XXH3_64bits_digest(tok->wstate);
+    tok->word_len = 0;
+    emit_token(tok, h);
+}
+
+static void word_append(tokenizer *tok, const unsigned char *b, size_t n)
+{
+    size_t have = tok->word_len;
+
+    if (have + n <= TOKENIZE_WORD_BUF) {
+        memcpy(tok->word + have, b, n);
+    } else {
+        if (have <= TOKENIZE_WORD_BUF) {
+            /* Switch to streaming; XXH3 gives the same value. */
+            if (!tok->wstate && !(tok->wstate = XXH3_createState())) {
+                tok->oom = 1;
+                return;
+            }
+            XXH3_64bits_reset_withSeed(tok->wstate, tok->seed);
+            XXH3_64bits_update(tok->wstate, tok->word, have);
+        }
+        XXH3_64bits_update(tok->wstate, b, n);
+    }
+    tok->word_len = have + n;
+}
+
+static int is_word_cp(int32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') ||
+               (cp >= 'A' && cp <= 'Z');
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* One normalised code point into the word/character splitter. */
+static void put_norm(tokenizer *tok, int32_t cp)
+{
+    unsigned char b[4];
+    size_t n;
+
+    if (!is_word_cp(cp)) {
+        if (tok->chars)
+            tok->pending_space = tok->in_text;
+        else
+            word_end(tok);
+        return;
+    }
+    if (cp < 0x80) {
+        b[0] = (unsigned char)cp;
+        n = 1;
+    } else {
+        n = (size_t)utf8proc_encode_char(cp, b);
+    }
+    if (tok->chars) {
+        if (tok->pending_space)
+            emit_token(tok, tokenize_hash(" ", 1, tok->seed));
+        tok->pending_space = 0;
+        tok->in_text = 1;
+        emit_token(tok, tokenize_hash(b, n, tok->seed));
+    } else {
+        word_append(tok, b, n);
+    }
+}
+
+static int seg_flush(tokenizer *tok)
+{
+    utf8proc_ssize_t n, i;
+
+    if (tok->seg_len == 0)
+        return 0;
+    for (;;) {
+        n = utf8proc_decompose_custom(tok->seg, (utf8proc_ssize_t)tok->seg_len,
+                                      tok->ubuf, (utf8proc_ssize_t)tok->ubuf_cap,
+                                      NORM_OPTS, NULL, NULL);
+        if (n < 0)
+            return DUPFIND_EENCODING; /* cannot happen: seg is valid */
+        if ((size_t)n <= tok->ubuf_cap)
+            break;
+        if (DF_GROW(tok->ubuf, tok->ubuf_cap, (size_t)n) < 0)
+            return DUPFIND_ENOMEM;
+    }
+    n = utf8proc_normalize_utf32(tok->ubuf, n, NORM_OPTS);
+    if (n < 0)
+        return DUPFIND_EENCODING;
+    for (i = 0; i < n; i++)
+        put_norm(tok, tok->ubuf[i]);
+    tok->seg_len = 0;
+    return 0;
+}
+
+static int seg_append(tokenizer *tok, int32_t cp)
+{
+    if (DF_GROW(tok->seg, tok->seg_cap, tok->seg_len + 4) < 0)
+        return DUPFIND_ENOMEM;
+    tok->seg_len += (size_t)utf8proc_encode_char(
+        cp, tok->seg + tok->seg_len);
+    return 0;
+}
+
+static int is_seg_break(int32_t cp)
+{
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_ZS: case UTF8PROC_CATEGORY_ZL:
+    case UTF8PROC_CATEGORY_ZP: case UTF8PROC_CATEGORY_CC:
+    case UTF8PROC_CATEGORY_PO: case UTF8PROC_CATEGORY_PS:
+    case UTF8PROC_CATEGORY_PE: case UTF8PROC_CATEGORY_PD:
+        return utf8proc_get_property(cp)->combining_class == 0;
+    default:
+        return 0;
+    }
+}
+
+/* One decoded code point of the raw text. */
+static int put_cp(tokenizer *tok, int32_t cp)
+{
+    if (cp < 0x80) {
+        /* Nothing composes onto an ASCII character, so the pending
+         * segment is complete; but this one may take combining marks
+         * that follow, so it is held back until the next code point. */
+        if (tok->seg_len) {
+            DF_TRY(seg_flush(tok));
+        } else if (tok->held >= 0) {
+            int c = tok->held;
+            put_norm(tok, (c >= 'A' && c <= 'Z') ? c + 32 : c);
+        }
+        tok->held = cp;
+        return 0;
+    }
+    if (tok->held >= 0) {
+        DF_TRY(seg_append(tok, tok->held));
+        tok->held = -1;
+    }
+    if ((tok->seg_len >= SEG_SOFT_LIMIT && is_seg_break(cp)) ||
+        tok->seg_len >= SEG_HARD_LIMIT)
+        DF_TRY(seg_flush(tok));
+    return seg_append(tok, cp);
+}
+
+/* Second-byte ranges of the UTF-8 lead bytes C2..F4 (RFC 3629). */
+static int utf8_second_ok(unsigned lead, unsigned c)
+{
+    if (lead == 0xE0) return c >= 0xA0 && c <= 0xBF;
+    if (lead == 0xED) return c >= 0x80 && c <= 0x9F;
+    if (lead == 0xF0) return c >= 0x90 && c <= 0xBF;
+    if (lead == 0xF4) return c >= 0x80 && c <= 0x8F;
+    return c >= 0x80 && c <= 0xBF;
+}
+
+static int32_t utf8_value(const unsigned char *s, unsigned n)
+{
+    int32_t cp;
+    unsigned i;
+
+    cp = s[0] & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+    for (i = 1; i < n; i++)
+        cp = (cp << 6) | (s[i] & 0x3F);
+    return cp;
+}
+
+int tokenize_feed(tokenizer *tok, const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        unsigned c = p[i];
+
+        if (tok->utf8_need) {
+            int ok = tok->utf8_len == 1 ? utf8_second_ok(tok->utf8[0], c)
+                                        : (c >= 0x80 && c <= 0xBF);
+            if (!ok) {
+                /* Maximal subpart ends here; c starts afresh. */
+                tok->utf8_need = tok->utf8_len = 0;
+                DF_TRY(put_cp(tok, REPLACEMENT));
+                continue;
+            }
+            tok->utf8[tok->utf8_len++] = (unsigned char)c;
+            i++;
+            if (tok->utf8_len == tok->utf8_need) {
+                int32_t cp = utf8_value(tok->utf8, tok->utf8_len);
+                tok->utf8_need = tok->utf8_len = 0;
+                DF_TRY(put_cp(tok, cp));
+            }
+            continue;
+        }
+        if (c < 0x80) {
+            /* Runs of ASCII: the common case, no state beyond held. */
+            DF_TRY(put_cp(tok, (int32_t)c));
+            i++;
+            continue;
+        }
+        i++;
+        if (c >= 0xC2 && c <= 0xDF)
+            tok->utf8_need = 2;
+        else if (c >= 0xE0 && c <= 0xEF)
+            tok->utf8_need = 3;
+        else if (c >= 0xF0 && c <= 0xF4)
+            tok->utf8_need = 4;
+        else {
+            DF_TRY(put_cp(tok, REPLACEMENT));
+            continue;
+        }
+        tok->utf8[0] = (unsigned char)c;
+        tok->utf8_len = 1;
+    }
+    return tok->oom ? DUPFIND_ENOMEM : 0;
+}
+
+int tokenize_finish(tokenizer *tok)
+{
+    if (tok->utf8_need) {
+        tok->utf8_need = tok->utf8_len = 0;
+        DF_TRY(put_cp(tok, REPLACEMENT));
+    }
+    if (tok->seg_len) {
+        DF_TRY(seg_flush(tok));
+    } else if (tok->held >= 0) {
+        int c = tok->held;
+        put_norm(tok, (c >= 'A' && c <= 'Z') ? c + 32 : c);
+    }
+    tok->held = -1;
+    if (!tok->chars)
+        word_end(tok);
+    return tok->oom ? DUPFIND_ENOMEM : 0;
+}

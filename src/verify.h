@@ -1,0 +1,33 @@
+/*
+ * verify.h - scoring of candidate pairs.
+ *
+ * Estimated: the Jaccard similarity J is the share of equal signature
+ * slots (Broder 1997); its standard error is sqrt(J(1-J)/k).  With the
+ * exact distinct-shingle counts |A| and |B| the intersection follows from
+ * |A n B| = J (|A| + |B|) / (1 + J), and the containments are
+ * |A n B| / |A| and |A n B| / |B|, capped at 1.
+ *
+ * Exact: a merge of the two sorted distinct-shingle sets.
+ */
+#ifndef DUPFIND_VERIFY_H
+#define DUPFIND_VERIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dupfind.h"
+
+/* Fills the scores of *p from the signatures and distinct counts. */
+void verify_estimate(dupfind_pair *p, const uint32_t *sa,
+                     const uint32_t *sb, unsigned k, uint64_t na,
+                     uint64_t nb);
+
+/* Scores from an intersection size and the two set sizes. */
+void verify_from_counts(dupfind_pair *p, double inter, double na,
+                        double nb);
+
+/* Size of the intersection of two sorted sets. */
+size_t verify_intersect(const uint64_t *a, size_t na, const uint64_t *b,
+                        size_t nb);
+
+#endif
