@@ -221,6 +221,9 @@ typedef struct {
     double   b_in_a;        /* share of b's shingles found in a, 0..1 */
     dupfind_relation relation;
     int      exact;         /* 1 when the scores are exact */
+    int      uncertain;     /* estimated, and the decision could go
+                               either way within 2.5 standard errors:
+                               worth verifying exactly */
 } dupfind_pair;
 
 typedef struct dupfind_results dupfind_results;

@@ -25,7 +25,7 @@ void dupfind_options_init(dupfind_options *o)
     o->shingle_len = 5;
     o->num_perm = 128;
     o->threshold = 0.5;
-    o->containment = 0.0;
+    o->containment = 0.5;
     o->seed = 0;
     o->simd = DUPFIND_SIMD_AUTO;
 }

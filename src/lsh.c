@@ -54,7 +54,7 @@ void lsh_choose_params(unsigned k, double t, unsigned *bands,
             double fp, fn, err;
 
             lsh_error_areas(t, b, r, &fp, &fn);
-            err = 0.5 * fp + 0.5 * fn;
+            err = LSH_FP_WEIGHT * fp + LSH_FN_WEIGHT * fn;
             if (err < best) {
                 best = err;
                 *bands = b;
@@ -90,14 +90,14 @@ static uint64_t band_key(const uint32_t *rows, unsigned r, uint64_t seed)
 }
 
 int lsh_candidates(const uint32_t *sig, unsigned k, uint32_t n,
-                   const unsigned char *active, unsigned bands,
-                   unsigned rows, uint64_t seed,
+                   const unsigned char *active, const lsh_config *conf,
+                   unsigned nconf, uint64_t seed,
                    uint64_t **out, size_t *out_n)
 {
     band_rec *rec = NULL, *tmp = NULL;
     uint64_t *pairs = NULL;
     size_t npairs = 0, cap = 0, compacted = 0, m;
-    unsigned band;
+    unsigned band, ci;
     uint32_t id;
     int rc = DUPFIND_ENOMEM;
 
@@ -108,8 +108,11 @@ int lsh_candidates(const uint32_t *sig, unsigned k, uint32_t n,
     if (!rec || !tmp)
         goto cleanup;
 
-    for (band = 0; band < bands; band++) {
-        uint64_t bseed = seed ^ LSH_SEED_TAG ^ ((uint64_t)band << 40);
+    for (ci = 0; ci < nconf; ci++)
+    for (band = 0; band < conf[ci].bands; band++) {
+        unsigned rows = conf[ci].rows;
+        uint64_t bseed = seed ^ LSH_SEED_TAG ^ ((uint64_t)band << 40) ^
+                         ((uint64_t)rows << 20);
         size_t i, j;
 
         m = 0;
@@ -127,7 +130,7 @@ int lsh_candidates(const uint32_t *sig, unsigned k, uint32_t n,
         for (i = 0; i < m; i = j) {
             for (j = i + 1; j < m && rec[j].key == rec[i].key; j++)
                 ;
-            if (j - i < 2)
+            if (j - i < 2 || (conf[ci].cap && j - i > conf[ci].cap))
                 continue;
             if (DF_GROW(pairs, cap, npairs + (j - i) * (j - i - 1) / 2) < 0)
                 goto cleanup;

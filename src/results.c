@@ -18,7 +18,8 @@ int dupfind_ctx_candidates(dupfind_ctx *c, dupfind_results **out)
     unsigned char *active = NULL;
     uint64_t *pairs = NULL;
     size_t npairs = 0, i;
-    unsigned k = c->opts.num_perm;
+    unsigned k = c->opts.num_perm, nconf = 1;
+    lsh_config conf[2];
     int rc = DUPFIND_ENOMEM;
 
     *out = NULL;
@@ -29,8 +30,17 @@ int dupfind_ctx_candidates(dupfind_ctx *c, dupfind_results **out)
     /* A document without a single word has no shingle to compare. */
     for (i = 0; i < c->n; i++)
         active[i] = c->shingles[i] > 0;
-    rc = lsh_candidates(c->sig, k, c->n, active, c->opts.bands,
-                        c->opts.rows, c->opts.seed, &pairs, &npairs);
+    conf[0].bands = c->opts.bands;
+    conf[0].rows = c->opts.rows;
+    conf[0].cap = 0;
+    if (c->opts.containment > 0) {
+        conf[nconf].bands = k;
+        conf[nconf].rows = 1;
+        conf[nconf].cap = LSH_SINGLE_ROW_CAP;
+        nconf++;
+    }
+    rc = lsh_candidates(c->sig, k, c->n, active, conf, nconf,
+                        c->opts.seed, &pairs, &npairs);
     if (rc < 0)
         goto cleanup;
     rc = DUPFIND_ENOMEM;
@@ -44,7 +54,8 @@ int dupfind_ctx_candidates(dupfind_ctx *c, dupfind_results **out)
         p->a = a;
         p->b = b;
         verify_estimate(p, c->sig + (size_t)a * k, c->sig + (size_t)b * k,
-                        k, c->shingles[a], c->shingles[b]);
+                        k, c->shingles[a], c->shingles[b],
+                        c->opts.threshold, c->opts.containment);
     }
     res->n = npairs;
     *out = res;
@@ -214,6 +225,7 @@ int dupfind_results_set_exact(dupfind_results *res, size_t i,
     dupfind_similarity_exact(a, na, b, nb, &p->jaccard, &p->a_in_b,
                              &p->b_in_a);
     p->exact = 1;
+    p->uncertain = 0;
     return 0;
 }
 

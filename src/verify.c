@@ -1,6 +1,8 @@
 /*
  * verify.c - estimated and exact similarity of a pair (see verify.h).
  */
+#include <math.h>
+
 #include "sketch.h"
 #include "verify.h"
 
@@ -18,18 +20,43 @@ void verify_from_counts(dupfind_pair *p, double inter, double na,
         p->b_in_a = 1.0;
 }
 
+/* Jaccard j with the sizes gives the larger of the two containments. */
+static double max_containment(double j, double na, double nb)
+{
+    double inter = j * (na + nb) / (1.0 + j);
+    double small = na < nb ? na : nb;
+    double c = small > 0 ? inter / small : 0.0;
+
+    return c > 1.0 ? 1.0 : c;
+}
+
 void verify_estimate(dupfind_pair *p, const uint32_t *sa,
                      const uint32_t *sb, unsigned k, uint64_t na,
-                     uint64_t nb)
+                     uint64_t nb, double t, double ct)
 {
     unsigned eq = sketch_equal_slots(sa, sb, k);
     double j = (double)eq / k;
     double inter = j * ((double)na + (double)nb) / (1.0 + j);
+    double z2 = VERIFY_Z * VERIFY_Z, mid, half, lo, hi;
+    int yes_lo, yes_hi;
 
     verify_from_counts(p, inter, (double)na, (double)nb);
     /* Keep J itself as estimated: eq/k exactly, not via the counts. */
     p->jaccard = j;
     p->exact = 0;
+
+    /* Wilson score interval: sound at eq = 0 or eq = k too. */
+    mid = (j + z2 / (2.0 * k)) / (1.0 + z2 / k);
+    half = VERIFY_Z / (1.0 + z2 / k) *
+           sqrt(j * (1.0 - j) / k + z2 / (4.0 * k * k));
+    lo = mid - half < 0 ? 0 : mid - half;
+    hi = mid + half > 1 ? 1 : mid + half;
+    /* Both scores grow with J, so the interval's ends decide. */
+    yes_lo = lo >= t ||
+             (ct > 0 && max_containment(lo, (double)na, (double)nb) >= ct);
+    yes_hi = hi >= t ||
+             (ct > 0 && max_containment(hi, (double)na, (double)nb) >= ct);
+    p->uncertain = yes_lo != yes_hi;
 }
 
 size_t verify_intersect(const uint64_t *a, size_t na, const uint64_t *b,

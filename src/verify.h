@@ -17,10 +17,17 @@
 
 #include "dupfind.h"
 
-/* Fills the scores of *p from the signatures and distinct counts. */
+/* Standard errors of the confidence interval that marks a pair as
+ * uncertain. */
+#define VERIFY_Z 2.5
+
+/* Fills the scores of *p from the signatures and distinct counts, and
+ * p->uncertain: whether the Wilson score interval (z = VERIFY_Z) of the
+ * share of equal slots straddles either threshold (t for Jaccard, ct
+ * for containment, 0 = off). */
 void verify_estimate(dupfind_pair *p, const uint32_t *sa,
                      const uint32_t *sb, unsigned k, uint64_t na,
-                     uint64_t nb);
+                     uint64_t nb, double t, double ct);
 
 /* Scores from an intersection size and the two set sizes. */
 void verify_from_counts(dupfind_pair *p, double inter, double na,

@@ -17,6 +17,13 @@
 
 typedef enum { FORMAT_TSV, FORMAT_JSONL } out_format;
 
+/* How candidates are scored (--verify). */
+typedef enum {
+    VERIFY_AUTO,      /* exact for pairs the estimate cannot decide */
+    VERIFY_ESTIMATE,  /* signatures only, never re-read */
+    VERIFY_EXACT      /* exact for every candidate (--exact) */
+} verify_mode;
+
 typedef struct {
     dupfind_options lib;     /* passed to the library */
     out_format format;       /* output format */
@@ -27,7 +34,7 @@ typedef struct {
     int text;                /* read binary files as text */
     int check;               /* exit 1 when something is reported */
     int quiet;               /* no notes on stderr */
-    int exact;               /* re-read candidates, exact scores */
+    verify_mode verify;      /* --verify / --exact */
     const char *files_from;  /* --files-from FILE, or NULL */
     char **paths;            /* operands */
     int npaths;              /* count */

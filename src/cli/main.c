@@ -124,34 +124,84 @@ static int load_shingles(run_state *r, uint32_t id, uint64_t **out,
     return 0;
 }
 
-/* --exact: replace each candidate's estimate by exact scores.  Pairs
- * come sorted by (a, b), so a's set is read once per run of a.
- * NEEDSWORK: b's set is re-read for every pair it is in. */
+/* Budget for holding re-read shingle sets at once (8 bytes each). */
+#define EXACT_BUDGET ((size_t)1 << 30)
+
+static int wants_exact(const cli_options *o, const dupfind_pair *p)
+{
+    return o->verify == VERIFY_EXACT ||
+           (o->verify == VERIFY_AUTO && p->uncertain);
+}
+
+/* Replaces estimates by exact scores where the verify mode asks for it.
+ * The documents involved are re-read once each when their sets fit the
+ * budget together; otherwise pairs (sorted by a) keep a's set while
+ * re-reading each b. */
 static int rescore_exact(run_state *r, dupfind_results *res)
 {
-    size_t i, n = dupfind_results_count(res), na = 0, nb;
-    uint64_t *sa = NULL, *sb;
-    uint32_t cur = UINT32_MAX;
-    int have_a = 0;
+    size_t i, n = dupfind_results_count(res), total = 0, na, nb;
+    uint32_t ndocs = dupfind_ctx_doc_count(r->ctx), cur = UINT32_MAX;
+    uint64_t **sets = NULL, *sa = NULL, *sb;
+    size_t *lens = NULL;
+    unsigned char *need = NULL;
+    int have_a = 0, rc = -1;
 
+    need = calloc(ndocs ? ndocs : 1, 1);
+    if (!need)
+        return -1;
+    for (i = 0; i < n; i++) {
+        const dupfind_pair *p = dupfind_results_pair(res, i);
+        if (!wants_exact(r->opt, p))
+            continue;
+        total += need[p->a] ? 0 : dupfind_ctx_doc_shingles(r->ctx, p->a);
+        total += need[p->b] ? 0 : dupfind_ctx_doc_shingles(r->ctx, p->b);
+        need[p->a] = need[p->b] = 1;
+    }
+    if (total <= EXACT_BUDGET / sizeof(uint64_t)) {
+        uint32_t id;
+
+        sets = calloc(ndocs ? ndocs : 1, sizeof(*sets));
+        lens = calloc(ndocs ? ndocs : 1, sizeof(*lens));
+        if (!sets || !lens)
+            goto cleanup;
+        for (id = 0; id < ndocs && !r->fatal; id++)
+            if (need[id] && load_shingles(r, id, &sets[id], &lens[id]) < 0)
+                need[id] = 0;        /* reported; keep the estimate */
+        for (i = 0; i < n; i++) {
+            const dupfind_pair *p = dupfind_results_pair(res, i);
+            if (wants_exact(r->opt, p) && need[p->a] && need[p->b])
+                dupfind_results_set_exact(res, i, sets[p->a], lens[p->a],
+                                          sets[p->b], lens[p->b]);
+        }
+        rc = r->fatal ? -1 : 0;
+        goto cleanup;
+    }
     for (i = 0; i < n && !r->fatal; i++) {
         const dupfind_pair *p = dupfind_results_pair(res, i);
 
+        if (!wants_exact(r->opt, p))
+            continue;
         if (p->a != cur) {
             free(sa);
             sa = NULL;
             cur = p->a;
             have_a = load_shingles(r, cur, &sa, &na) == 0;
         }
-        if (!have_a)
-            continue;
-        if (load_shingles(r, p->b, &sb, &nb) < 0)
+        if (!have_a || load_shingles(r, p->b, &sb, &nb) < 0)
             continue;
         dupfind_results_set_exact(res, i, sa, na, sb, nb);
         free(sb);
     }
+    rc = r->fatal ? -1 : 0;
+cleanup:
+    if (sets)
+        for (i = 0; i < ndocs; i++)
+            free(sets[i]);
+    free(sets);
+    free(lens);
     free(sa);
-    return r->fatal ? -1 : 0;
+    free(need);
+    return rc;
 }
 
 static int finish_output(void)
@@ -223,7 +273,8 @@ int main(int argc, char **argv)
     }
 
     rc = dupfind_ctx_candidates(r.ctx, &res);
-    if (rc == 0 && opt.exact && rescore_exact(&r, res) < 0)
+    if (rc == 0 && opt.verify != VERIFY_ESTIMATE &&
+        rescore_exact(&r, res) < 0)
         rc = DUPFIND_ENOMEM;
     if (rc == 0)
         rc = dupfind_results_select(res, r.ctx);

@@ -14,7 +14,7 @@
 
 enum {
     OPT_PERM = 256, OPT_BANDS, OPT_SEED, OPT_CLUSTERS, OPT_HIDDEN,
-    OPT_CHECK, OPT_EXACT, OPT_FILES_FROM, OPT_SIMD, OPT_CONTAINMENT
+    OPT_CHECK, OPT_EXACT, OPT_VERIFY, OPT_FILES_FROM, OPT_SIMD, OPT_CONTAINMENT
 };
 
 static const struct opt_def {
@@ -27,7 +27,8 @@ static const struct opt_def {
     { "threshold", 1, 't', "T",
       "report pairs with Jaccard similarity >= T (default 0.5)" },
     { "containment", 1, OPT_CONTAINMENT, "C",
-      "also report pairs where one side is >= C inside the other" },
+      "also report pairs where one side is >= C inside the other\n"
+      "                           (default 0.5; 0 turns it off)" },
     { "shingle", 1, 'k', "N",
       "shingle of N words (default 5); chars:N for N characters" },
     { "perm", 1, OPT_PERM, "K", "MinHash signature length (default 128)" },
@@ -35,7 +36,9 @@ static const struct opt_def {
       "LSH bands (default: chosen from the threshold)" },
     { "seed", 1, OPT_SEED, "N", "seed of every hash function (default 0)" },
     { "exact", 0, OPT_EXACT, NULL,
-      "re-read candidate documents and report exact scores" },
+      "exact scores for every candidate (same as --verify=exact)" },
+    { "verify", 1, OPT_VERIFY, "MODE",
+      "auto: re-read pairs estimates cannot decide; estimate; exact" },
     { "format", 1, 'f', "FMT", "output format: tsv (default) or jsonl" },
     { "clusters", 0, OPT_CLUSTERS, NULL,
       "print groups of near-duplicates instead of pairs" },
@@ -247,7 +250,18 @@ int cli_parse(cli_options *o, int argc, char **argv)
                                        "not '%s'", optarg);
             o->lib.seed = n;
             break;
-        case OPT_EXACT: o->exact = 1; break;
+        case OPT_EXACT: o->verify = VERIFY_EXACT; break;
+        case OPT_VERIFY:
+            if (!strcmp(optarg, "auto"))
+                o->verify = VERIFY_AUTO;
+            else if (!strcmp(optarg, "estimate"))
+                o->verify = VERIFY_ESTIMATE;
+            else if (!strcmp(optarg, "exact"))
+                o->verify = VERIFY_EXACT;
+            else
+                return cli_usage_error("unknown --verify mode '%s' (auto, "
+                                       "estimate, exact)", optarg);
+            break;
         case 'f':
             if (!strcmp(optarg, "tsv"))
                 o->format = FORMAT_TSV;
