@@ -193,6 +193,15 @@ DUPFIND_API int dupfind_ctx_add(dupfind_ctx *ctx, uint32_t *out_id,
                                 const char *name, size_t name_len,
                                 const dupfind_doc *doc);
 
+/* Adds a document from a signature computed earlier (num_perm values,
+ * e.g. copied out of a dupfind_doc by a worker thread with
+ * dupfind_doc_signature) and its distinct shingle count.
+ * Returns: as dupfind_ctx_add. */
+DUPFIND_API int dupfind_ctx_add_signature(dupfind_ctx *ctx, uint32_t *out_id,
+                                          const char *name, size_t name_len,
+                                          const uint32_t *sig,
+                                          uint64_t shingles);
+
 DUPFIND_API uint32_t dupfind_ctx_doc_count(const dupfind_ctx *ctx);
 
 /* Name of document id (borrowed; NUL-terminated; *len may be NULL). */

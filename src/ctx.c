@@ -195,6 +195,14 @@ static int ctx_reserve(dupfind_ctx *c, size_t need)
 int dupfind_ctx_add(dupfind_ctx *c, uint32_t *out_id, const char *name,
                     size_t name_len, const dupfind_doc *d)
 {
+    return dupfind_ctx_add_signature(c, out_id, name, name_len, d->sig,
+                                     d->set.count);
+}
+
+int dupfind_ctx_add_signature(dupfind_ctx *c, uint32_t *out_id,
+                              const char *name, size_t name_len,
+                              const uint32_t *sig, uint64_t shingles)
+{
     size_t k = c->opts.num_perm;
 
     if (c->n >= UINT32_MAX - 1) {
@@ -206,8 +214,8 @@ int dupfind_ctx_add(dupfind_ctx *c, uint32_t *out_id, const char *name,
         snprintf(c->errmsg, sizeof(c->errmsg), "out of memory");
         return DUPFIND_ENOMEM;
     }
-    memcpy(c->sig + (size_t)c->n * k, d->sig, k * sizeof(*c->sig));
-    c->shingles[c->n] = d->set.count;
+    memcpy(c->sig + (size_t)c->n * k, sig, k * sizeof(*c->sig));
+    c->shingles[c->n] = shingles;
     c->name_off[c->n] = c->names_len;
     memcpy(c->names + c->names_len, name, name_len);
     c->names[c->names_len + name_len] = '\0';

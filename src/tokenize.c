@@ -151,6 +151,39 @@ static void put_norm(tokenizer *tok, int32_t cp)
     }
 }
 
+/* ASCII bytes none of which is followed by a combining mark: folded
+ * and split here without going through put_norm one by one. */
+static void ascii_run(tokenizer *tok, const unsigned char *p, size_t n)
+{
+    size_t i;
+
+    if (tok->chars) {
+        for (i = 0; i < n; i++) {
+            int c = p[i];
+            put_norm(tok, (c >= 'A' && c <= 'Z') ? c + 32 : c);
+        }
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        unsigned c = p[i], l = c | 0x20;
+        unsigned char w;
+
+        if (l - 'a' < 26u)
+            w = (unsigned char)l;
+        else if (c - '0' < 10u)
+            w = (unsigned char)c;
+        else {
+            if (tok->word_len)
+                word_end(tok);
+            continue;
+        }
+        if (tok->word_len < TOKENIZE_WORD_BUF)
+            tok->word[tok->word_len++] = w;
+        else
+            word_append(tok, &w, 1);
+    }
+}
+
 static int seg_flush(tokenizer *tok)
 {
     utf8proc_ssize_t n, i;
@@ -272,9 +305,25 @@ int tokenize_feed(tokenizer *tok, const unsigned char *p, size_t n)
             continue;
         }
         if (c < 0x80) {
-            /* Runs of ASCII: the common case, no state beyond held. */
+            size_t end = i + 1;
+
+            /* A run of ASCII: every byte but the last is followed by
+             * ASCII, so it cannot take a combining mark and needs no
+             * holding back.  The first goes through put_cp (it ends any
+             * pending segment), the last is held by put_cp. */
+            while (end < n && p[end] < 0x80)
+                end++;
             DF_TRY(put_cp(tok, (int32_t)c));
             i++;
+            if (i < end) {
+                int h = tok->held;
+
+                tok->held = -1;
+                put_norm(tok, (h >= 'A' && h <= 'Z') ? h + 32 : h);
+                ascii_run(tok, p + i, end - 1 - i);
+                tok->held = p[end - 1];
+                i = end;
+            }
             continue;
         }
         i++;

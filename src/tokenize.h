@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #define TOKENIZE_WORD_BUF 256    /* bytes kept before hashing streams */

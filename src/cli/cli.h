@@ -36,6 +36,7 @@ typedef struct {
     int quiet;               /* no notes on stderr */
     verify_mode verify;      /* --verify / --exact */
     const char *files_from;  /* --files-from FILE, or NULL */
+    unsigned jobs;           /* -j: threads, 0 = CPUs available */
     char **paths;            /* operands */
     int npaths;              /* count */
 } cli_options;
@@ -51,20 +52,54 @@ void cli_error(const char *fmt, ...)
 int cli_usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
-/* Input walking: calls on_file for every document found. */
+/* Input walking: calls on_file for every document found, in order.
+ * operand is 1 for a path named directly (read whatever it is), 0 for
+ * a regular file found in a directory. */
 typedef struct inputs inputs;
-typedef int (*inputs_file_fn)(void *ud, const char *path, int fd,
-                              const struct stat *st);
+typedef int (*inputs_file_fn)(void *ud, const char *path, int operand);
 struct inputs {
     const cli_options *opt;
-    inputs_file_fn on_file;  /* gets an open fd; must not close it */
+    inputs_file_fn on_file;  /* returns -1 to stop the walk */
     void *ud;
     int trouble;             /* something could not be read */
+    int stop;                /* on_file asked to stop */
 };
 /* A command-line operand: file, directory (walked) or "-" (a list). */
 void inputs_operand(inputs *in, const char *path);
 /* A list of paths, one per line or NUL-terminated, from f. */
 void inputs_list(inputs *in, FILE *f, const char *what);
+
+/* Reading and sketching on all cores (reader.c). */
+#define READER_BATCH 1024   /* documents sketched between commits */
+
+typedef enum {
+    READ_OK,        /* sketched */
+    READ_BINARY,    /* skipped: binary */
+    READ_SKIP,      /* skipped silently: no longer a regular file */
+    READ_ERROR,     /* could not be read: err is an errno value */
+    READ_FATAL      /* library failure (out of memory): err is DUPFIND_E* */
+} read_status;
+
+typedef struct reader reader;
+typedef struct reader_worker reader_worker;
+
+unsigned reader_default_jobs(void);
+/* Starts nthreads - 1 worker threads.  On failure returns -1; *out may
+ * still need reader_free. */
+int reader_new(reader **out, const cli_options *opt, dupfind_ctx *ctx,
+               unsigned nthreads);
+/* Queues a document; runs the batch when full.  -1: stop (fatal). */
+int reader_queue(reader *r, const char *path, int operand);
+/* Runs the last batch; *trouble tells whether any input failed. */
+int reader_finish(reader *r, int *trouble);
+void reader_free(reader *r);
+/* The main thread's worker, for re-reading documents afterwards. */
+reader_worker *reader_main_worker(reader *r);
+/* Reads and sketches one document with w's builder. */
+read_status reader_read(const cli_options *opt, reader_worker *w,
+                        const char *path, int operand, int *err);
+/* The builder holding the last document reader_read sketched. */
+dupfind_doc *reader_worker_doc(reader_worker *w);
 
 /* Output. */
 int output_pairs(FILE *out, const cli_options *o, const dupfind_ctx *ctx,

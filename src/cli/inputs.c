@@ -14,7 +14,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -34,24 +33,10 @@ static void trouble(inputs *in, const char *path, const char *why)
     in->trouble = 1;
 }
 
-static void read_path(inputs *in, const char *path, int operand)
+static void queue(inputs *in, const char *path, int operand)
 {
-    struct stat st;
-    int fd;
-
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        trouble(in, path, strerror(errno));
-        return;
-    }
-    if (fstat(fd, &st) < 0) {
-        trouble(in, path, strerror(errno));
-    } else if (!operand && !S_ISREG(st.st_mode)) {
-        /* changed under us since the walk looked; leave it */
-    } else {
-        in->on_file(in->ud, path, fd, &st);
-    }
-    close(fd);
+    if (!in->stop && in->on_file(in->ud, path, operand) < 0)
+        in->stop = 1;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -101,7 +86,7 @@ static void walk_dir(inputs *in, const char *path, const dir_stack *up,
     closedir(d);
     qsort(names, n, sizeof(*names), cmp_str);
 
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n && !in->stop; i++) {
         struct stat st;
         size_t clen = strlen(names[i]);
         int sep = plen > 0 && path[plen - 1] != '/';
@@ -133,7 +118,7 @@ static void walk_dir(inputs *in, const char *path, const dir_stack *up,
         if (S_ISDIR(st.st_mode))
             walk_dir(in, child, &here, &st);
         else if (S_ISREG(st.st_mode))
-            read_path(in, child, 0);
+            queue(in, child, 0);
     }
     for (i = 0; i < n; i++)
         free(names[i]);
@@ -156,7 +141,7 @@ static void path_entry(inputs *in, const char *path)
     if (S_ISDIR(st.st_mode))
         walk_dir(in, path, NULL, &st);
     else
-        read_path(in, path, 1);
+        queue(in, path, 1);
 }
 
 void inputs_list(inputs *in, FILE *f, const char *what)
@@ -166,7 +151,7 @@ void inputs_list(inputs *in, FILE *f, const char *what)
     size_t cap = 0;
     ssize_t len;
 
-    while ((len = getdelim(&line, &cap, delim, f)) >= 0) {
+    while (!in->stop && (len = getdelim(&line, &cap, delim, f)) >= 0) {
         if (len > 0 && line[len - 1] == delim)
             line[--len] = '\0';
         if (delim == '\n' && len > 0 && line[len - 1] == '\r')

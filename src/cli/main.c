@@ -9,83 +9,25 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 
-#define READ_CHUNK   (256 * 1024)
-#define BINARY_PROBE (32 * 1024)   /* NUL in this many first bytes */
-
 typedef struct {
     const cli_options *opt;
     dupfind_ctx *ctx;
-    dupfind_doc *doc;
-    unsigned char *buf;       /* READ_CHUNK bytes */
+    reader *rd;               /* sketching on all cores */
     int trouble;              /* an input failed */
     int fatal;                /* out of memory: stop */
 } run_state;
 
-/* Streams fd into the builder.  Returns 1 when the document was read,
- * 0 when skipped as binary, -1 on a read error (reported). */
-static int sketch_fd(run_state *r, const char *path, int fd)
-{
-    int first = 1, rc;
-
-    dupfind_doc_reset(r->doc);
-    for (;;) {
-        ssize_t n = read(fd, r->buf, READ_CHUNK);
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            cli_error("%s: %s", path, strerror(errno));
-            r->trouble = 1;
-            return -1;
-        }
-        if (n == 0)
-            break;
-        if (first && !r->opt->text &&
-            memchr(r->buf, 0, (size_t)n < BINARY_PROBE ? (size_t)n
-                                                       : BINARY_PROBE)) {
-            if (!r->opt->quiet)
-                cli_error("%s: binary file skipped (use --text to read it)",
-                          path);
-            return 0;
-        }
-        first = 0;
-        if ((rc = dupfind_doc_feed(r->doc, r->buf, (size_t)n)) < 0) {
-            cli_error("%s: %s", path, dupfind_strerror(rc));
-            r->fatal = r->trouble = 1;
-            return -1;
-        }
-    }
-    if ((rc = dupfind_doc_finish(r->doc)) < 0) {
-        cli_error("%s: %s", path, dupfind_strerror(rc));
-        r->fatal = r->trouble = 1;
-        return -1;
-    }
-    return 1;
-}
-
-static int on_file(void *ud, const char *path, int fd, const struct stat *st)
+static int on_file(void *ud, const char *path, int operand)
 {
     run_state *r = ud;
-    int rc;
 
-    (void)st;
-    if (r->fatal)
-        return -1;
-    if (sketch_fd(r, path, fd) <= 0)
-        return 0;
-    rc = dupfind_ctx_add(r->ctx, NULL, path, strlen(path), r->doc);
-    if (rc < 0) {
-        cli_error("%s: %s", path, dupfind_strerror(rc));
-        r->fatal = r->trouble = 1;
-    }
-    return 0;
+    return reader_queue(r->rd, path, operand);
 }
 
 /* Re-reads document id and returns its sorted distinct shingles in
@@ -94,23 +36,28 @@ static int load_shingles(run_state *r, uint32_t id, uint64_t **out,
                          size_t *n)
 {
     const char *path = dupfind_ctx_doc_name(r->ctx, id, NULL);
+    reader_worker *w = reader_main_worker(r->rd);
     const uint64_t *s;
-    int fd, ok;
+    read_status st;
+    int err;
 
     *out = NULL;
     *n = 0;
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        cli_error("%s: %s", path, strerror(errno));
+    st = reader_read(r->opt, w, path, 1, &err);
+    if (st != READ_OK) {
+        if (st == READ_FATAL)
+            r->fatal = 1;
+        cli_error("%s: %s", path, st == READ_ERROR ? strerror(err)
+                  : st == READ_FATAL ? dupfind_strerror(err)
+                  : "changed while dupfind was running");
         r->trouble = 1;
         return -1;
     }
-    ok = sketch_fd(r, path, fd);
-    close(fd);
-    if (ok <= 0 || dupfind_doc_shingles(r->doc, &s, n) < 0)
+    if (dupfind_doc_shingles(reader_worker_doc(w), &s, n) < 0) {
+        r->fatal = 1;
         return -1;
-    if (dupfind_doc_shingle_count(r->doc) !=
-        dupfind_ctx_doc_shingles(r->ctx, id)) {
+    }
+    if (*n != dupfind_ctx_doc_shingles(r->ctx, id)) {
         cli_error("%s: changed while dupfind was running", path);
         r->trouble = 1;
         return -1;
@@ -236,8 +183,8 @@ int main(int argc, char **argv)
     if (rc < 0)
         return cli_usage_error("%s", errbuf[0] ? errbuf
                                                 : dupfind_strerror(rc));
-    r.buf = malloc(READ_CHUNK);
-    if (!r.buf || dupfind_doc_new(&r.doc, r.ctx) < 0) {
+    if (reader_new(&r.rd, &opt, r.ctx,
+                   opt.jobs ? opt.jobs : reader_default_jobs()) < 0) {
         cli_error("%s", dupfind_strerror(DUPFIND_ENOMEM));
         status = EXIT_TROUBLE;
         goto cleanup;
@@ -267,6 +214,8 @@ int main(int argc, char **argv)
         inputs_operand(&in, opt.paths[i]);
     if (opt.npaths == 0 && !opt.files_from)
         inputs_operand(&in, "-");
+    if (reader_finish(r.rd, &r.trouble) < 0)
+        r.fatal = 1;
     if (r.fatal) {
         status = EXIT_TROUBLE;
         goto cleanup;
@@ -300,8 +249,7 @@ cleanup:
     if (finish_output() < 0)
         status = EXIT_TROUBLE;
     dupfind_results_free(res);
-    dupfind_doc_free(r.doc);
+    reader_free(r.rd);
     dupfind_ctx_free(r.ctx);
-    free(r.buf);
     return status;
 }

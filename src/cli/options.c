@@ -53,6 +53,8 @@ static const struct opt_def {
     { "text", 0, 'a', NULL, "read binary files as text too" },
     { "simd", 1, OPT_SIMD, "LEVEL",
       "MinHash kernel: auto, scalar, sse, avx2, avx512, neon" },
+    { "jobs", 1, 'j', "N",
+      "threads reading and sketching (default: CPUs available)" },
     { "quiet", 0, 'q', NULL, "no notes about skipped files" },
     { "help", 0, 'h', NULL, "show this help and exit" },
     { "version", 0, 'V', NULL, "show version and SIMD kernels, and exit" },
@@ -283,6 +285,12 @@ int cli_parse(cli_options *o, int argc, char **argv)
                 return cli_usage_error("unknown SIMD level '%s' (auto, "
                                        "scalar, sse, avx2, avx512, neon)",
                                        optarg);
+            break;
+        case 'j':
+            if (parse_uint(optarg, 1024, &n) || n < 1)
+                return cli_usage_error("--jobs takes a number in 1..1024, "
+                                       "not '%s'", optarg);
+            o->jobs = (unsigned)n;
             break;
         case 'q': o->quiet = 1; break;
         case 'h': print_help(); return EXIT_OK;

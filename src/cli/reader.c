@@ -1,0 +1,373 @@
+/*
+ * reader.c - reading and sketching documents on all cores.
+ *
+ * The walk (main thread) queues paths into a batch of READER_BATCH jobs.
+ * When the batch is full, the main thread and jobs-1 worker threads take
+ * jobs from it one at a time; each worker owns a dupfind_doc and a read
+ * buffer, so nothing is allocated per document on this path.  When all
+ * jobs are done, the main thread adds the signatures to the context in
+ * queue order and prints the notes and errors of the batch in that
+ * order.  Batches have the same size whatever the thread count, so
+ * document ids, messages and output are identical for every -j.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define READ_CHUNK   (256 * 1024)
+#define BINARY_PROBE (32 * 1024)   /* a NUL in this many first bytes */
+
+struct reader_worker {
+    dupfind_doc *doc;          /* builder owned by this worker */
+    unsigned char *buf;        /* READ_CHUNK bytes */
+};
+
+typedef struct {
+    char *path;                /* owned */
+    int operand;               /* named directly: read whatever it is */
+    read_status status;        /* outcome */
+    int err;                   /* errno (READ_ERROR) or DUPFIND_E* */
+    uint64_t shingles;         /* distinct shingles */
+} reader_job;
+
+struct reader {
+    const cli_options *opt;
+    dupfind_ctx *ctx;
+    unsigned nthreads;         /* workers including the main thread */
+    reader_worker *w;          /* nthreads workers; w[0] is main's */
+    pthread_t *tid;            /* nthreads - 1 threads */
+    unsigned started;          /* threads running */
+    size_t k;                  /* signature length */
+
+    reader_job jobs[READER_BATCH];
+    uint32_t *sigs;            /* READER_BATCH * k slots */
+    size_t njobs;              /* queued in this batch */
+
+    pthread_mutex_t mu;
+    pthread_cond_t go, done;
+    size_t next;               /* next job to take */
+    unsigned busy;             /* threads still working on the batch */
+    unsigned long generation;  /* batches started */
+    int quit;                  /* workers leave */
+
+    int trouble;               /* an input could not be read */
+    int fatal;                 /* out of memory */
+};
+
+read_status reader_read(const cli_options *opt, reader_worker *w,
+                        const char *path, int operand, int *err)
+{
+    struct stat st;
+    int fd, first = 1, rc;
+    read_status status = READ_OK;
+
+    *err = 0;
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        *err = errno;
+        return READ_ERROR;
+    }
+    if (fstat(fd, &st) < 0) {
+        *err = errno;
+        close(fd);
+        return READ_ERROR;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        *err = EISDIR;
+        close(fd);
+        return READ_ERROR;
+    }
+    if (!operand && !S_ISREG(st.st_mode)) {
+        close(fd);                 /* replaced since the walk saw it */
+        return READ_SKIP;
+    }
+#ifdef POSIX_FADV_SEQUENTIAL
+    if (S_ISREG(st.st_mode))
+        (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    dupfind_doc_reset(w->doc);
+    for (;;) {
+        ssize_t n = read(fd, w->buf, READ_CHUNK);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            *err = errno;
+            status = READ_ERROR;
+            break;
+        }
+        if (n == 0)
+            break;
+        if (first && !opt->text &&
+            memchr(w->buf, 0, (size_t)n < BINARY_PROBE ? (size_t)n
+                                                       : BINARY_PROBE)) {
+            status = READ_BINARY;
+            break;
+        }
+        first = 0;
+        if ((rc = dupfind_doc_feed(w->doc, w->buf, (size_t)n)) < 0) {
+            *err = rc;
+            status = READ_FATAL;
+            break;
+        }
+    }
+    close(fd);
+    if (status == READ_OK && (rc = dupfind_doc_finish(w->doc)) < 0) {
+        *err = rc;
+        status = READ_FATAL;
+    }
+    return status;
+}
+
+static void run_job(reader *r, reader_worker *w, size_t i)
+{
+    reader_job *j = &r->jobs[i];
+
+    j->status = reader_read(r->opt, w, j->path, j->operand, &j->err);
+    if (j->status == READ_OK) {
+        memcpy(r->sigs + i * r->k, dupfind_doc_signature(w->doc),
+               r->k * sizeof(*r->sigs));
+        j->shingles = dupfind_doc_shingle_count(w->doc);
+    }
+}
+
+/* Takes jobs of the current batch until none is left. */
+static void drain(reader *r, reader_worker *w)
+{
+    for (;;) {
+        size_t i;
+
+        pthread_mutex_lock(&r->mu);
+        i = r->next < r->njobs ? r->next++ : r->njobs;
+        pthread_mutex_unlock(&r->mu);
+        if (i == r->njobs)
+            return;
+        run_job(r, w, i);
+    }
+}
+
+typedef struct {
+    reader *r;
+    reader_worker *w;
+} thread_arg;
+
+static void *worker_main(void *arg)
+{
+    reader *r = ((thread_arg *)arg)->r;
+    reader_worker *w = ((thread_arg *)arg)->w;
+    unsigned long seen = 0;
+
+    free(arg);
+    for (;;) {
+        pthread_mutex_lock(&r->mu);
+        while (!r->quit && r->generation == seen)
+            pthread_cond_wait(&r->go, &r->mu);
+        if (r->quit) {
+            pthread_mutex_unlock(&r->mu);
+            return NULL;
+        }
+        seen = r->generation;
+        pthread_mutex_unlock(&r->mu);
+        drain(r, w);
+        pthread_mutex_lock(&r->mu);
+        if (--r->busy == 0)
+            pthread_cond_signal(&r->done);
+        pthread_mutex_unlock(&r->mu);
+    }
+}
+
+static int worker_init(reader_worker *w, const dupfind_ctx *ctx)
+{
+    w->buf = malloc(READ_CHUNK);
+    if (!w->buf || dupfind_doc_new(&w->doc, ctx) < 0) {
+        free(w->buf);
+        w->buf = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+unsigned reader_default_jobs(void)
+{
+    cpu_set_t set;
+    long n;
+
+    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+        return (unsigned)CPU_COUNT(&set);
+    n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
+int reader_new(reader **out, const cli_options *opt, dupfind_ctx *ctx,
+               unsigned nthreads)
+{
+    reader *r;
+    unsigned i;
+
+    *out = NULL;
+    r = calloc(1, sizeof(*r));
+    if (!r)
+        return -1;
+    r->opt = opt;
+    r->ctx = ctx;
+    r->k = dupfind_ctx_options(ctx)->num_perm;
+    r->nthreads = nthreads ? nthreads : 1;
+    r->w = calloc(r->nthreads, sizeof(*r->w));
+    r->tid = calloc(r->nthreads, sizeof(*r->tid));
+    r->sigs = malloc(READER_BATCH * r->k * sizeof(*r->sigs));
+    pthread_mutex_init(&r->mu, NULL);
+    pthread_cond_init(&r->go, NULL);
+    pthread_cond_init(&r->done, NULL);
+    *out = r;
+    if (!r->w || !r->tid || !r->sigs || worker_init(&r->w[0], ctx) < 0)
+        return -1;
+    for (i = 1; i < r->nthreads; i++) {
+        thread_arg *a = malloc(sizeof(*a));
+
+        if (!a || worker_init(&r->w[i], ctx) < 0) {
+            free(a);
+            break;
+        }
+        a->r = r;
+        a->w = &r->w[i];
+        if (pthread_create(&r->tid[i - 1], NULL, worker_main, a) != 0) {
+            free(a);
+            break;          /* fewer threads; still correct */
+        }
+        r->started++;
+    }
+    return 0;
+}
+
+/* Prints the batch's messages and adds its documents, in queue order. */
+static void commit(reader *r)
+{
+    size_t i;
+
+    for (i = 0; i < r->njobs; i++) {
+        reader_job *j = &r->jobs[i];
+        int rc;
+
+        switch (j->status) {
+        case READ_OK:
+            if (r->fatal)
+                break;
+            rc = dupfind_ctx_add_signature(r->ctx, NULL, j->path,
+                                           strlen(j->path),
+                                           r->sigs + i * r->k, j->shingles);
+            if (rc < 0) {
+                cli_error("%s: %s", j->path, dupfind_strerror(rc));
+                r->fatal = r->trouble = 1;
+            }
+            break;
+        case READ_BINARY:
+            if (!r->opt->quiet)
+                cli_error("%s: binary file skipped (use --text to read it)",
+                          j->path);
+            break;
+        case READ_ERROR:
+            cli_error("%s: %s", j->path, strerror(j->err));
+            r->trouble = 1;
+            break;
+        case READ_FATAL:
+            cli_error("%s: %s", j->path, dupfind_strerror(j->err));
+            r->fatal = r->trouble = 1;
+            break;
+        case READ_SKIP:
+            break;
+        }
+        free(j->path);
+        j->path = NULL;
+    }
+    r->njobs = 0;
+}
+
+static void run_batch(reader *r)
+{
+    if (r->njobs == 0)
+        return;
+    pthread_mutex_lock(&r->mu);
+    r->next = 0;
+    r->busy = r->started;
+    r->generation++;
+    pthread_cond_broadcast(&r->go);
+    pthread_mutex_unlock(&r->mu);
+    drain(r, &r->w[0]);
+    pthread_mutex_lock(&r->mu);
+    while (r->busy > 0)
+        pthread_cond_wait(&r->done, &r->mu);
+    pthread_mutex_unlock(&r->mu);
+    commit(r);
+}
+
+int reader_queue(reader *r, const char *path, int operand)
+{
+    reader_job *j;
+
+    if (r->fatal)
+        return -1;
+    j = &r->jobs[r->njobs];
+    memset(j, 0, sizeof(*j));
+    j->path = strdup(path);
+    if (!j->path) {
+        cli_error("%s: %s", path, strerror(ENOMEM));
+        r->fatal = r->trouble = 1;
+        return -1;
+    }
+    j->operand = operand;
+    if (++r->njobs == READER_BATCH)
+        run_batch(r);
+    return r->fatal ? -1 : 0;
+}
+
+int reader_finish(reader *r, int *trouble)
+{
+    run_batch(r);
+    *trouble = r->trouble;
+    return r->fatal ? -1 : 0;
+}
+
+dupfind_doc *reader_worker_doc(reader_worker *w)
+{
+    return w->doc;
+}
+
+reader_worker *reader_main_worker(reader *r)
+{
+    return &r->w[0];
+}
+
+void reader_free(reader *r)
+{
+    unsigned i;
+
+    if (!r)
+        return;
+    pthread_mutex_lock(&r->mu);
+    r->quit = 1;
+    pthread_cond_broadcast(&r->go);
+    pthread_mutex_unlock(&r->mu);
+    for (i = 0; i < r->started; i++)
+        pthread_join(r->tid[i], NULL);
+    for (i = 0; r->w && i < r->nthreads; i++) {
+        dupfind_doc_free(r->w[i].doc);
+        free(r->w[i].buf);
+    }
+    for (i = 0; i < r->njobs; i++)
+        free(r->jobs[i].path);
+    pthread_mutex_destroy(&r->mu);
+    pthread_cond_destroy(&r->go);
+    pthread_cond_destroy(&r->done);
+    free(r->w);
+    free(r->tid);
+    free(r->sigs);
+    free(r);
+}
