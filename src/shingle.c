@@ -21,6 +21,7 @@ void shingler_init(shingler *s, unsigned k, uint64_t seed)
 void shingler_reset(shingler *s)
 {
     s->count = 0;
+    s->pos = 0;
 }
 
 uint64_t shingle_hash(const uint64_t *tokens, unsigned n, uint64_t seed)
@@ -38,17 +39,16 @@ uint64_t shingle_hash(const uint64_t *tokens, unsigned n, uint64_t seed)
 
 int shingler_push(shingler *s, uint64_t token, uint64_t *out)
 {
-    unsigned k = s->k;
-    unsigned pos = (unsigned)(s->count % k);
+    unsigned k = s->k, pos = s->pos;
 
     /* Each hash is stored at pos and pos + k, so the last k tokens are
-     * always contiguous: ring[(count+1) % k ..] after this store. */
+     * always contiguous, starting at the slot after the newest. */
     s->ring[pos] = token;
     s->ring[pos + k] = token;
-    s->count++;
-    if (s->count < k)
+    s->pos = pos + 1 == k ? 0 : pos + 1;
+    if (++s->count < k)
         return 0;
-    *out = shingle_hash(&s->ring[s->count % k], k, s->seed);
+    *out = shingle_hash(&s->ring[s->pos], k, s->seed);
     return 1;
 }
 

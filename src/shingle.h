@@ -25,6 +25,7 @@ typedef struct {
     uint64_t seed;                   /* XXH3 seed */
     uint64_t ring[2 * SHINGLE_MAX_K];/* window, each hash stored twice */
     uint64_t count;                  /* tokens seen */
+    unsigned pos;                    /* count % k, kept without dividing */
 } shingler;
 
 void shingler_init(shingler *s, unsigned k, uint64_t seed);

@@ -151,6 +151,23 @@ static void put_norm(tokenizer *tok, int32_t cp)
     }
 }
 
+/* Index of the first non-ASCII byte at or after i (or n), eight bytes
+ * at a time. */
+static size_t ascii_span(const unsigned char *p, size_t i, size_t n)
+{
+    while (i + 8 <= n) {
+        uint64_t w;
+
+        memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080ULL)
+            break;
+        i += 8;
+    }
+    while (i < n && p[i] < 0x80)
+        i++;
+    return i;
+}
+
 /* ASCII bytes none of which is followed by a combining mark: folded
  * and split here without going through put_norm one by one. */
 static void ascii_run(tokenizer *tok, const unsigned char *p, size_t n)
@@ -311,8 +328,7 @@ int tokenize_feed(tokenizer *tok, const unsigned char *p, size_t n)
              * ASCII, so it cannot take a combining mark and needs no
              * holding back.  The first goes through put_cp (it ends any
              * pending segment), the last is held by put_cp. */
-            while (end < n && p[end] < 0x80)
-                end++;
+            end = ascii_span(p, end, n);
             DF_TRY(put_cp(tok, (int32_t)c));
             i++;
             if (i < end) {
