@@ -213,6 +213,34 @@ DUPFIND_API uint64_t dupfind_ctx_doc_shingles(const dupfind_ctx *ctx,
                                               uint32_t id);
 
 /* ------------------------------------------------------------------ */
+/* Common shingles (boilerplate)                                       */
+/* ------------------------------------------------------------------ */
+
+/* Document frequencies of shingles: a fixed-size (64 MiB) count-min
+ * sketch.  Used in two passes: count every document, then make a new
+ * context, call dupfind_ctx_ignore_common and sketch again. */
+typedef struct dupfind_df dupfind_df;
+
+DUPFIND_API int dupfind_df_new(dupfind_df **out);
+DUPFIND_API void dupfind_df_free(dupfind_df *df);
+
+/* Counts each distinct shingle of a finished document once.  Safe to
+ * call from several threads at once (the counts are atomic). */
+DUPFIND_API void dupfind_df_add(dupfind_df *df, const dupfind_doc *doc);
+
+/* Documents counted so far. */
+DUPFIND_API uint64_t dupfind_df_docs(const dupfind_df *df);
+
+/* From now on, builders of ctx leave out shingles that df estimates to
+ * occur in more than max_docs documents (the estimate never falls
+ * short of the truth, so a shingle at or under max_docs may rarely be
+ * left out too, never the other way round).  df is borrowed and must
+ * outlive ctx.  Call before any builder is fed.  Returns 0. */
+DUPFIND_API int dupfind_ctx_ignore_common(dupfind_ctx *ctx,
+                                          const dupfind_df *df,
+                                          uint64_t max_docs);
+
+/* ------------------------------------------------------------------ */
 /* Results                                                             */
 /* ------------------------------------------------------------------ */
 

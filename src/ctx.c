@@ -196,7 +196,7 @@ int dupfind_ctx_add(dupfind_ctx *c, uint32_t *out_id, const char *name,
                     size_t name_len, const dupfind_doc *d)
 {
     return dupfind_ctx_add_signature(c, out_id, name, name_len, d->sig,
-                                     d->set.count);
+                                     dupfind_doc_shingle_count(d));
 }
 
 int dupfind_ctx_add_signature(dupfind_ctx *c, uint32_t *out_id,

@@ -24,6 +24,8 @@ struct dupfind_ctx {
     size_t *name_off;         /* offset of each name in names */
     char *names;              /* NUL-terminated names, back to back */
     size_t names_len, names_cap; /* bytes */
+    const struct dupfind_df *df; /* document frequencies, or NULL */
+    uint64_t df_max;          /* ignore shingles in more docs than this */
     char errmsg[256];         /* last failure's detail */
 };
 
@@ -40,6 +42,7 @@ struct dupfind_doc {
     uint64_t *sorted;         /* sorted distinct shingles, on request */
     size_t sorted_cap;        /* entries */
     int sorted_valid;         /* sorted is up to date */
+    uint64_t ignored;         /* distinct shingles left out as common */
     int err;                  /* sticky failure of this document */
 };
 

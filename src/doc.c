@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "df.h"
 #include "internal.h"
 
 static void flush_batch(dupfind_doc *d)
@@ -28,6 +29,10 @@ static void add_shingle(dupfind_doc *d, uint64_t h)
     }
     if (r == 0)
         return;
+    if (d->ctx->df && df_estimate(d->ctx->df, h) > d->ctx->df_max) {
+        d->ignored++;      /* stays in the set so it is checked once */
+        return;
+    }
     d->batch[d->nbatch++] = h;
     if (d->nbatch == DOC_BATCH)
         flush_batch(d);
@@ -84,6 +89,7 @@ void dupfind_doc_reset(dupfind_doc *d)
     sketch_clear(d->sig, d->ctx->opts.num_perm);
     d->nbatch = 0;
     d->sorted_valid = 0;
+    d->ignored = 0;
     d->err = 0;
 }
 
@@ -113,7 +119,7 @@ int dupfind_doc_finish(dupfind_doc *d)
 
 uint64_t dupfind_doc_shingle_count(const dupfind_doc *d)
 {
-    return d->set.count;
+    return d->set.count - d->ignored;
 }
 
 uint64_t dupfind_doc_token_count(const dupfind_doc *d)
@@ -133,9 +139,16 @@ int dupfind_doc_shingles(dupfind_doc *d, const uint64_t **out,
         if (DF_GROW(d->sorted, d->sorted_cap, d->set.count + 1) < 0)
             return DUPFIND_ENOMEM;
         shingle_set_sorted(&d->set, d->sorted);
+        if (d->ctx->df) {
+            size_t i, w = 0;
+
+            for (i = 0; i < d->set.count; i++)
+                if (df_estimate(d->ctx->df, d->sorted[i]) <= d->ctx->df_max)
+                    d->sorted[w++] = d->sorted[i];
+        }
         d->sorted_valid = 1;
     }
     *out = d->sorted;
-    *count = d->set.count;
+    *count = dupfind_doc_shingle_count(d);
     return 0;
 }

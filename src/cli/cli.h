@@ -37,6 +37,8 @@ typedef struct {
     verify_mode verify;      /* --verify / --exact */
     const char *files_from;  /* --files-from FILE, or NULL */
     unsigned jobs;           /* -j: threads, 0 = CPUs available */
+    double ignore_common;    /* >= 1: max documents; in (0,1): share of
+                                documents; 0: off */
     char **paths;            /* operands */
     int npaths;              /* count */
 } cli_options;
@@ -93,6 +95,8 @@ int reader_queue(reader *r, const char *path, int operand);
 /* Runs the last batch; *trouble tells whether any input failed. */
 int reader_finish(reader *r, int *trouble);
 void reader_free(reader *r);
+/* Also count every sketched document's shingles into df. */
+void reader_count_df(reader *r, dupfind_df *df);
 /* The main thread's worker, for re-reading documents afterwards. */
 reader_worker *reader_main_worker(reader *r);
 /* Reads and sketches one document with w's builder. */

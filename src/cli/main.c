@@ -151,6 +151,44 @@ cleanup:
     return rc;
 }
 
+/* --ignore-common: the first pass counted document frequencies; sketch
+ * the documents it read again, leaving out the common shingles, into a
+ * fresh context that replaces the first. */
+static int second_pass(run_state *r, const cli_options *opt,
+                       const dupfind_df *df)
+{
+    dupfind_ctx *ctx2 = NULL;
+    reader *rd2 = NULL;
+    uint64_t docs = dupfind_df_docs(df), max;
+    uint32_t id, n = dupfind_ctx_doc_count(r->ctx);
+    int rc = -1, trouble = 0;
+
+    max = opt->ignore_common >= 1 ? (uint64_t)opt->ignore_common
+                                  : (uint64_t)(opt->ignore_common * docs);
+    if (dupfind_ctx_new(&ctx2, &opt->lib, NULL, 0) < 0 ||
+        dupfind_ctx_ignore_common(ctx2, df, max) < 0 ||
+        reader_new(&rd2, opt, ctx2,
+                   opt->jobs ? opt->jobs : reader_default_jobs()) < 0)
+        goto cleanup;
+    for (id = 0; id < n; id++)
+        if (reader_queue(rd2, dupfind_ctx_doc_name(r->ctx, id, NULL), 1) < 0)
+            goto cleanup;
+    if (reader_finish(rd2, &trouble) < 0)
+        goto cleanup;
+    r->trouble |= trouble;
+    reader_free(r->rd);
+    dupfind_ctx_free(r->ctx);
+    r->rd = rd2;
+    r->ctx = ctx2;
+    rd2 = NULL;
+    ctx2 = NULL;
+    rc = 0;
+cleanup:
+    reader_free(rd2);
+    dupfind_ctx_free(ctx2);
+    return rc;
+}
+
 static int finish_output(void)
 {
     if (fflush(stdout) == 0 && !ferror(stdout))
@@ -167,6 +205,7 @@ int main(int argc, char **argv)
     run_state r;
     inputs in;
     dupfind_results *res = NULL;
+    dupfind_df *df = NULL;
     char errbuf[256];
     int rc, i, status = EXIT_OK;
 
@@ -188,6 +227,14 @@ int main(int argc, char **argv)
         cli_error("%s", dupfind_strerror(DUPFIND_ENOMEM));
         status = EXIT_TROUBLE;
         goto cleanup;
+    }
+    if (opt.ignore_common > 0) {
+        if (dupfind_df_new(&df) < 0) {
+            cli_error("%s", dupfind_strerror(DUPFIND_ENOMEM));
+            status = EXIT_TROUBLE;
+            goto cleanup;
+        }
+        reader_count_df(r.rd, df);
     }
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
@@ -215,6 +262,8 @@ int main(int argc, char **argv)
     if (opt.npaths == 0 && !opt.files_from)
         inputs_operand(&in, "-");
     if (reader_finish(r.rd, &r.trouble) < 0)
+        r.fatal = 1;
+    if (!r.fatal && df && second_pass(&r, &opt, df) < 0)
         r.fatal = 1;
     if (r.fatal) {
         status = EXIT_TROUBLE;
@@ -251,5 +300,6 @@ cleanup:
     dupfind_results_free(res);
     reader_free(r.rd);
     dupfind_ctx_free(r.ctx);
+    dupfind_df_free(df);
     return status;
 }

@@ -14,7 +14,7 @@
 
 enum {
     OPT_PERM = 256, OPT_BANDS, OPT_SEED, OPT_CLUSTERS, OPT_HIDDEN,
-    OPT_CHECK, OPT_EXACT, OPT_VERIFY, OPT_FILES_FROM, OPT_SIMD, OPT_CONTAINMENT
+    OPT_CHECK, OPT_EXACT, OPT_VERIFY, OPT_FILES_FROM, OPT_SIMD, OPT_CONTAINMENT, OPT_IGNORE_COMMON
 };
 
 static const struct opt_def {
@@ -35,6 +35,8 @@ static const struct opt_def {
     { "bands", 1, OPT_BANDS, "B",
       "LSH bands (default: chosen from the threshold)" },
     { "seed", 1, OPT_SEED, "N", "seed of every hash function (default 0)" },
+    { "ignore-common", 1, OPT_IGNORE_COMMON, "N",
+      "ignore shingles in more than N documents (N < 1: a share)" },
     { "exact", 0, OPT_EXACT, NULL,
       "exact scores for every candidate (same as --verify=exact)" },
     { "verify", 1, OPT_VERIFY, "MODE",
@@ -251,6 +253,15 @@ int cli_parse(cli_options *o, int argc, char **argv)
                 return cli_usage_error("--seed takes a whole number, "
                                        "not '%s'", optarg);
             o->lib.seed = n;
+            break;
+        case OPT_IGNORE_COMMON:
+            if (parse_double(optarg, &o->ignore_common) ||
+                !(o->ignore_common > 0) ||
+                (o->ignore_common >= 1 &&
+                 o->ignore_common != (double)(uint64_t)o->ignore_common))
+                return cli_usage_error("--ignore-common takes a count of "
+                                       "documents or a share in (0, 1), "
+                                       "not '%s'", optarg);
             break;
         case OPT_EXACT: o->verify = VERIFY_EXACT; break;
         case OPT_VERIFY:

@@ -58,6 +58,7 @@ struct reader {
     unsigned long generation;  /* batches started */
     int quit;                  /* workers leave */
 
+    dupfind_df *df;            /* count document frequencies, or NULL */
     int trouble;               /* an input could not be read */
     int fatal;                 /* out of memory */
 };
@@ -136,6 +137,8 @@ static void run_job(reader *r, reader_worker *w, size_t i)
         memcpy(r->sigs + i * r->k, dupfind_doc_signature(w->doc),
                r->k * sizeof(*r->sigs));
         j->shingles = dupfind_doc_shingle_count(w->doc);
+        if (r->df)
+            dupfind_df_add(r->df, w->doc);
     }
 }
 
@@ -333,6 +336,11 @@ int reader_finish(reader *r, int *trouble)
     run_batch(r);
     *trouble = r->trouble;
     return r->fatal ? -1 : 0;
+}
+
+void reader_count_df(reader *r, dupfind_df *df)
+{
+    r->df = df;
 }
 
 dupfind_doc *reader_worker_doc(reader_worker *w)
