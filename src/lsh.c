@@ -77,7 +77,10 @@ static int pairs_compact(uint64_t *pairs, size_t *n)
     return 0;
 }
 
-static uint64_t band_key(const uint32_t *rows, unsigned r, uint64_t seed)
+/* 32-bit key of one band.  A single row is a MinHash value already, a
+ * uniform 32-bit hash; longer bands are hashed.  Two different bands
+ * meeting on a 32-bit key only make a pair that verification rejects. */
+static uint32_t band_key(const uint32_t *rows, unsigned r, uint64_t seed)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
     uint32_t le[4096];
@@ -87,7 +90,9 @@ static uint64_t band_key(const uint32_t *rows, unsigned r, uint64_t seed)
         le[i] = __builtin_bswap32(rows[i]);
     rows = le;
 #endif
-    return XXH3_64bits_withSeed(rows, (size_t)r * 4, seed);
+    if (r == 1)
+        return rows[0];
+    return (uint32_t)(XXH3_64bits_withSeed(rows, (size_t)r * 4, seed) >> 32);
 }
 
 int lsh_candidates(const uint32_t *sig, unsigned k, uint32_t n,
@@ -95,8 +100,7 @@ int lsh_candidates(const uint32_t *sig, unsigned k, uint32_t n,
                    unsigned nconf, uint64_t seed,
                    uint64_t **out, size_t *out_n)
 {
-    band_rec *rec = NULL, *tmp = NULL;
-    uint64_t *pairs = NULL;
+    uint64_t *rec = NULL, *tmp = NULL, *pairs = NULL;
     size_t npairs = 0, cap = 0, compacted = 0, m;
     unsigned band, ci;
     uint32_t id;
@@ -104,6 +108,7 @@ int lsh_candidates(const uint32_t *sig, unsigned k, uint32_t n,
 
     *out = NULL;
     *out_n = 0;
+    /* A band record is key << 32 | id: 8 bytes a document. */
     rec = malloc((n ? n : 1) * sizeof(*rec));
     tmp = malloc((n ? n : 1) * sizeof(*tmp));
     if (!rec || !tmp)
@@ -117,19 +122,18 @@ int lsh_candidates(const uint32_t *sig, unsigned k, uint32_t n,
         size_t i, j;
 
         m = 0;
-        for (id = 0; id < n; id++) {
-            if (!active[id])
-                continue;
-            rec[m].key = band_key(sig + (size_t)id * k + band * rows,
-                                  rows, bseed);
-            rec[m].id = id;
-            rec[m].pad = 0;
-            m++;
-        }
-        radix_sort_u64key(rec, tmp, m, sizeof(*rec));
-        /* Stable sort of records made in id order: ids ascend in a run. */
+        for (id = 0; id < n; id++)
+            if (active[id])
+                rec[m++] = (uint64_t)band_key(sig + (size_t)id * k +
+                                              band * rows, rows, bseed)
+                           << 32 | id;
+        /* Sorting by the key bits only is stable, and records were made
+         * in id order: ids ascend within a run of equal keys. */
+        radix_sort_u64_from(rec, tmp, m, 32);
         for (i = 0; i < m; i = j) {
-            for (j = i + 1; j < m && rec[j].key == rec[i].key; j++)
+            uint64_t key = rec[i] >> 32;
+
+            for (j = i + 1; j < m && rec[j] >> 32 == key; j++)
                 ;
             if (j - i < 2 || (conf[ci].cap && j - i > conf[ci].cap))
                 continue;
@@ -137,7 +141,7 @@ int lsh_candidates(const uint32_t *sig, unsigned k, uint32_t n,
                 goto cleanup;
             for (size_t x = i; x < j; x++)
                 for (size_t y = x + 1; y < j; y++)
-                    pairs[npairs++] = (uint64_t)rec[x].id << 32 | rec[y].id;
+                    pairs[npairs++] = rec[x] << 32 | (uint32_t)rec[y];
         }
         if (npairs > 2 * compacted + 1024) {
             pairs_compact(pairs, &npairs);

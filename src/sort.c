@@ -60,6 +60,45 @@ void radix_sort_u64key(void *base, void *tmp, size_t n, size_t elem_size)
         memcpy(base, src, n * elem_size);
 }
 
+#define DIGIT_BITS 11
+#define DIGITS (1u << DIGIT_BITS)
+
+void radix_sort_u64_from(uint64_t *a, uint64_t *tmp, size_t n, unsigned lo)
+{
+    size_t count[6][DIGITS];
+    unsigned npass = (64 - lo + DIGIT_BITS - 1) / DIGIT_BITS, pass;
+    uint64_t *src = a, *dst = tmp, *swap;
+    size_t i;
+
+    if (n < 2)
+        return;
+    memset(count, 0, sizeof(count[0]) * npass);
+    for (i = 0; i < n; i++) {
+        uint64_t v = a[i] >> lo;
+        for (pass = 0; pass < npass; pass++)
+            count[pass][(v >> (pass * DIGIT_BITS)) & (DIGITS - 1)]++;
+    }
+    for (pass = 0; pass < npass; pass++) {
+        size_t *c = count[pass], sum = 0, b;
+        unsigned shift = lo + pass * DIGIT_BITS;
+
+        if (c[(src[0] >> shift) & (DIGITS - 1)] == n)
+            continue;                  /* all values share this digit */
+        for (b = 0; b < DIGITS; b++) {
+            size_t t = c[b];
+            c[b] = sum;
+            sum += t;
+        }
+        for (i = 0; i < n; i++)
+            dst[c[(src[i] >> shift) & (DIGITS - 1)]++] = src[i];
+        swap = src;
+        src = dst;
+        dst = swap;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof(*a));
+}
+
 void sort_u64(uint64_t *a, size_t n)
 {
     uint64_t *tmp;
@@ -68,6 +107,6 @@ void sort_u64(uint64_t *a, size_t n)
         qsort(a, n, sizeof(*a), cmp_u64);
         return;
     }
-    radix_sort_u64key(a, tmp, n, sizeof(*a));
+    radix_sort_u64_from(a, tmp, n, 0);
     free(tmp);
 }
