@@ -34,6 +34,7 @@ typedef struct {
     int text;                /* read binary files as text */
     int check;               /* exit 1 when something is reported */
     int quiet;               /* no notes on stderr */
+    int stats;               /* --stats: counts and timings at the end */
     verify_mode verify;      /* --verify / --exact */
     const char *files_from;  /* --files-from FILE, or NULL */
     unsigned jobs;           /* -j: threads, 0 = CPUs available */
@@ -84,6 +85,16 @@ typedef enum {
 
 typedef struct reader reader;
 typedef struct reader_worker reader_worker;
+
+typedef struct {
+    uint64_t docs;        /* documents sketched */
+    uint64_t bytes;       /* their bytes */
+    uint64_t shingles;    /* their distinct shingles, summed */
+    uint64_t binary;      /* skipped as binary */
+    uint64_t errors;      /* could not be read */
+} reader_stats;
+
+const reader_stats *reader_get_stats(const reader *r);
 
 unsigned reader_default_jobs(void);
 /* Starts nthreads - 1 worker threads.  On failure returns -1; *out may

@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -21,6 +23,8 @@ typedef struct {
     reader *rd;               /* sketching on all cores */
     int trouble;              /* an input failed */
     int fatal;                /* out of memory: stop */
+    uint64_t candidates;      /* LSH candidate pairs */
+    uint64_t verified;        /* pairs scored exactly */
 } run_state;
 
 static int on_file(void *ud, const char *path, int operand)
@@ -116,9 +120,11 @@ static int rescore_exact(run_state *r, dupfind_results *res)
                 need[id] = 0;        /* reported; keep the estimate */
         for (i = 0; i < n; i++) {
             const dupfind_pair *p = dupfind_results_pair(res, i);
-            if (wants_exact(r->opt, p) && need[p->a] && need[p->b])
+            if (wants_exact(r->opt, p) && need[p->a] && need[p->b]) {
                 dupfind_results_set_exact(res, i, sets[p->a], lens[p->a],
                                           sets[p->b], lens[p->b]);
+                r->verified++;
+            }
         }
         rc = r->fatal ? -1 : 0;
         goto cleanup;
@@ -137,6 +143,7 @@ static int rescore_exact(run_state *r, dupfind_results *res)
         if (!have_a || load_shingles(r, p->b, &sb, &nb) < 0)
             continue;
         dupfind_results_set_exact(res, i, sa, na, sb, nb);
+        r->verified++;
         free(sb);
     }
     rc = r->fatal ? -1 : 0;
@@ -189,6 +196,46 @@ cleanup:
     return rc;
 }
 
+static double now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void print_stats(const run_state *r, const dupfind_results *res,
+                        const double *t)
+{
+    const reader_stats *st = reader_get_stats(r->rd);
+    const dupfind_options *o = dupfind_ctx_options(r->ctx);
+    double read_s = t[1] - t[0], total = t[4] - t[0];
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    fprintf(stderr,
+            "dupfind: stats: documents %llu, bytes %llu, shingles %llu, "
+            "binary skipped %llu, unreadable %llu\n"
+            "dupfind: stats: kernel %s, bands %u x %u rows%s, threads %u\n"
+            "dupfind: stats: candidates %llu, verified exactly %llu, "
+            "reported %zu\n"
+            "dupfind: stats: read+sketch %.3f s (%.1f MB/s, %.0f docs/s), "
+            "candidates %.3f s, verify %.3f s, output %.3f s, "
+            "total %.3f s\n"
+            "dupfind: stats: peak RSS %ld KiB\n",
+            (unsigned long long)st->docs, (unsigned long long)st->bytes,
+            (unsigned long long)st->shingles,
+            (unsigned long long)st->binary, (unsigned long long)st->errors,
+            dupfind_ctx_simd_name(r->ctx), o->bands, o->rows,
+            o->containment > 0 ? " + single-row containment bands" : "",
+            r->opt->jobs ? r->opt->jobs : reader_default_jobs(),
+            (unsigned long long)r->candidates,
+            (unsigned long long)r->verified, dupfind_results_count(res),
+            read_s, read_s > 0 ? st->bytes / read_s / 1e6 : 0.0,
+            read_s > 0 ? st->docs / read_s : 0.0,
+            t[2] - t[1], t[3] - t[2], t[4] - t[3], total, ru.ru_maxrss);
+}
+
 static int finish_output(void)
 {
     if (fflush(stdout) == 0 && !ferror(stdout))
@@ -206,6 +253,7 @@ int main(int argc, char **argv)
     inputs in;
     dupfind_results *res = NULL;
     dupfind_df *df = NULL;
+    double t[5] = { 0, 0, 0, 0, 0 };
     char errbuf[256];
     int rc, i, status = EXIT_OK;
 
@@ -239,6 +287,7 @@ int main(int argc, char **argv)
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 
+    t[0] = now();
     memset(&in, 0, sizeof(in));
     in.opt = &opt;
     in.on_file = on_file;
@@ -270,12 +319,16 @@ int main(int argc, char **argv)
         goto cleanup;
     }
 
+    t[1] = now();
     rc = dupfind_ctx_candidates(r.ctx, &res);
+    r.candidates = dupfind_results_count(res);
+    t[2] = now();
     if (rc == 0 && opt.verify != VERIFY_ESTIMATE &&
         rescore_exact(&r, res) < 0)
         rc = DUPFIND_ENOMEM;
     if (rc == 0)
         rc = dupfind_results_select(res, r.ctx);
+    t[3] = now();
     if (rc < 0) {
         cli_error("%s", dupfind_strerror(rc));
         status = EXIT_TROUBLE;
@@ -290,6 +343,11 @@ int main(int argc, char **argv)
         status = EXIT_TROUBLE;
         goto cleanup;
     }
+    if (finish_output() < 0)
+        status = EXIT_TROUBLE;
+    t[4] = now();
+    if (opt.stats)
+        print_stats(&r, res, t);
     if (opt.check && dupfind_results_count(res) > 0)
         status = EXIT_FOUND;
     if (in.trouble || r.trouble)

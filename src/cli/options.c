@@ -14,7 +14,7 @@
 
 enum {
     OPT_PERM = 256, OPT_BANDS, OPT_SEED, OPT_CLUSTERS, OPT_HIDDEN,
-    OPT_CHECK, OPT_EXACT, OPT_VERIFY, OPT_FILES_FROM, OPT_SIMD, OPT_CONTAINMENT, OPT_IGNORE_COMMON
+    OPT_CHECK, OPT_EXACT, OPT_VERIFY, OPT_FILES_FROM, OPT_SIMD, OPT_CONTAINMENT, OPT_IGNORE_COMMON, OPT_STATS
 };
 
 static const struct opt_def {
@@ -58,6 +58,8 @@ static const struct opt_def {
     { "jobs", 1, 'j', "N",
       "threads reading and sketching (default: CPUs available)" },
     { "quiet", 0, 'q', NULL, "no notes about skipped files" },
+    { "stats", 0, OPT_STATS, NULL,
+      "print counts and timings per phase on stderr at the end" },
     { "help", 0, 'h', NULL, "show this help and exit" },
     { "version", 0, 'V', NULL, "show version and SIMD kernels, and exit" },
 };
@@ -304,6 +306,7 @@ int cli_parse(cli_options *o, int argc, char **argv)
             o->jobs = (unsigned)n;
             break;
         case 'q': o->quiet = 1; break;
+        case OPT_STATS: o->stats = 1; break;
         case 'h': print_help(); return EXIT_OK;
         case 'V': print_version(); return EXIT_OK;
         case ':':

@@ -28,6 +28,7 @@
 struct reader_worker {
     dupfind_doc *doc;          /* builder owned by this worker */
     unsigned char *buf;        /* READ_CHUNK bytes */
+    uint64_t bytes;            /* bytes of the last document read */
 };
 
 typedef struct {
@@ -36,6 +37,7 @@ typedef struct {
     read_status status;        /* outcome */
     int err;                   /* errno (READ_ERROR) or DUPFIND_E* */
     uint64_t shingles;         /* distinct shingles */
+    uint64_t bytes;            /* bytes read */
 } reader_job;
 
 struct reader {
@@ -59,6 +61,7 @@ struct reader {
     int quit;                  /* workers leave */
 
     dupfind_df *df;            /* count document frequencies, or NULL */
+    reader_stats stats;        /* totals of committed jobs */
     int trouble;               /* an input could not be read */
     int fatal;                 /* out of memory */
 };
@@ -71,6 +74,7 @@ read_status reader_read(const cli_options *opt, reader_worker *w,
     read_status status = READ_OK;
 
     *err = 0;
+    w->bytes = 0;
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         *err = errno;
@@ -107,6 +111,7 @@ read_status reader_read(const cli_options *opt, reader_worker *w,
         }
         if (n == 0)
             break;
+        w->bytes += (uint64_t)n;
         if (first && !opt->text &&
             memchr(w->buf, 0, (size_t)n < BINARY_PROBE ? (size_t)n
                                                        : BINARY_PROBE)) {
@@ -133,6 +138,7 @@ static void run_job(reader *r, reader_worker *w, size_t i)
     reader_job *j = &r->jobs[i];
 
     j->status = reader_read(r->opt, w, j->path, j->operand, &j->err);
+    j->bytes = w->bytes;
     if (j->status == READ_OK) {
         memcpy(r->sigs + i * r->k, dupfind_doc_signature(w->doc),
                r->k * sizeof(*r->sigs));
@@ -263,6 +269,9 @@ static void commit(reader *r)
         case READ_OK:
             if (r->fatal)
                 break;
+            r->stats.docs++;
+            r->stats.bytes += j->bytes;
+            r->stats.shingles += j->shingles;
             rc = dupfind_ctx_add_signature(r->ctx, NULL, j->path,
                                            strlen(j->path),
                                            r->sigs + i * r->k, j->shingles);
@@ -272,11 +281,13 @@ static void commit(reader *r)
             }
             break;
         case READ_BINARY:
+            r->stats.binary++;
             if (!r->opt->quiet)
                 cli_error("%s: binary file skipped (use --text to read it)",
                           j->path);
             break;
         case READ_ERROR:
+            r->stats.errors++;
             cli_error("%s: %s", j->path, strerror(j->err));
             r->trouble = 1;
             break;
@@ -336,6 +347,11 @@ int reader_finish(reader *r, int *trouble)
     run_batch(r);
     *trouble = r->trouble;
     return r->fatal ? -1 : 0;
+}
+
+const reader_stats *reader_get_stats(const reader *r)
+{
+    return &r->stats;
 }
 
 void reader_count_df(reader *r, dupfind_df *df)
