@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "internal.h"
 #include "sketch.h"
 
@@ -53,15 +54,86 @@ unsigned sketch_equal_slots(const uint32_t *x, const uint32_t *y,
     return eq;
 }
 
+/*
+ * The kernels compiled into this build, best first.  The build defines
+ * DUPFIND_HAVE_X86_KERNELS / DUPFIND_HAVE_NEON_KERNEL when it compiles
+ * the matching sketch_<isa>.c files (never with DUPFIND_NO_SIMD).  need
+ * lists every DF_CPU_* feature the kernel's file was compiled for: the
+ * compiler may use any of them (-mavx512f implies AVX2, -mavx2 SSE4.1).
+ */
+typedef struct {
+    dupfind_simd level;
+    const char *name;
+    sketch_fn fn;
+    unsigned need;
+} sketch_kernel;
+
+static const sketch_kernel kernels[] = {
+#if defined(DUPFIND_HAVE_X86_KERNELS) && !defined(DUPFIND_NO_SIMD)
+    { DUPFIND_SIMD_AVX512, "avx512", sketch_update_avx512,
+      DF_CPU_AVX512F | DF_CPU_AVX2 | DF_CPU_SSE41 },
+    { DUPFIND_SIMD_AVX2, "avx2", sketch_update_avx2,
+      DF_CPU_AVX2 | DF_CPU_SSE41 },
+    { DUPFIND_SIMD_SSE, "sse", sketch_update_sse, DF_CPU_SSE41 },
+#endif
+#if defined(DUPFIND_HAVE_NEON_KERNEL) && !defined(DUPFIND_NO_SIMD)
+    { DUPFIND_SIMD_NEON, "neon", sketch_update_neon, DF_CPU_NEON },
+#endif
+    { DUPFIND_SIMD_SCALAR, "scalar", sketch_update_scalar, 0 }
+};
+
+#define NKERNELS (sizeof(kernels) / sizeof(kernels[0]))
+
 sketch_fn sketch_select(dupfind_simd want, const char **name)
 {
-    switch (want) {
-    case DUPFIND_SIMD_AUTO:
-    case DUPFIND_SIMD_SCALAR:
-        *name = "scalar";
-        return sketch_update_scalar;
-    default:
-        *name = "none";
-        return NULL;
+    unsigned cpu = df_cpu_features();
+    size_t i;
+
+    for (i = 0; i < NKERNELS; i++) {
+        if (want != DUPFIND_SIMD_AUTO && want != kernels[i].level)
+            continue;
+        if ((cpu & kernels[i].need) != kernels[i].need)
+            continue;
+        *name = kernels[i].name;
+        return kernels[i].fn;
     }
+    *name = "none";
+    return NULL;
+}
+
+int sketch_level_compiled(dupfind_simd level)
+{
+    size_t i;
+
+    if (level == DUPFIND_SIMD_AUTO)
+        return 1;
+    for (i = 0; i < NKERNELS; i++)
+        if (kernels[i].level == level)
+            return 1;
+    return 0;
+}
+
+/* Appends s to buf at *n, as far as len allows; *n counts all of it. */
+static void append(char *buf, size_t len, size_t *n, const char *s)
+{
+    for (; *s; s++, (*n)++)
+        if (*n + 1 < len)
+            buf[*n] = *s;
+}
+
+size_t sketch_kernels_available(char *buf, size_t len)
+{
+    unsigned cpu = df_cpu_features();
+    size_t i, n = 0;
+
+    for (i = 0; i < NKERNELS; i++) {
+        if ((cpu & kernels[i].need) != kernels[i].need)
+            continue;
+        if (n)
+            append(buf, len, &n, " ");
+        append(buf, len, &n, kernels[i].name);
+    }
+    if (len)
+        buf[n < len ? n : len - 1] = '\0';
+    return n;
 }

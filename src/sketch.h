@@ -50,10 +50,39 @@ void sketch_clear(uint32_t *sig, unsigned k);
 void sketch_update_scalar(const sketch_params *p, uint32_t *sig,
                           const uint64_t *hashes, size_t n);
 
-/* Kernel for a SIMD level: AUTO picks the best the CPU runs.  Returns
- * NULL when the level is not compiled in or the CPU lacks it; *name gets
- * the kernel's name. */
+/* SIMD kernels (sketch_<isa>.c).  Each is compiled in only on its
+ * architecture and with DUPFIND_SIMD on, and may only be called when the
+ * CPU has its instructions: reach them through sketch_select(). */
+void sketch_update_sse(const sketch_params *p, uint32_t *sig,
+                       const uint64_t *hashes, size_t n);
+void sketch_update_avx2(const sketch_params *p, uint32_t *sig,
+                        const uint64_t *hashes, size_t n);
+void sketch_update_avx512(const sketch_params *p, uint32_t *sig,
+                          const uint64_t *hashes, size_t n);
+void sketch_update_neon(const sketch_params *p, uint32_t *sig,
+                        const uint64_t *hashes, size_t n);
+
+/* Kernel for a SIMD level: AUTO picks the best the CPU runs (avx512 >
+ * avx2 > sse > scalar on x86-64, neon on aarch64).  An explicit level
+ * gets its kernel when it is compiled in and the CPU runs it, else NULL
+ * (and *name "none"); *name gets the kernel's name: "scalar", "sse",
+ * "avx2", "avx512" or "neon".  Asks the CPU on every call and keeps no
+ * state, so any thread may call it. */
 sketch_fn sketch_select(dupfind_simd want, const char **name);
+
+/* Whether the kernel of level is compiled into this build, whatever the
+ * CPU (AUTO and SCALAR: always). */
+int sketch_level_compiled(dupfind_simd level);
+
+/* Longest text sketch_kernels_available() writes, with its NUL. */
+#define SKETCH_KERNELS_MAX 64
+
+/* Writes the names of the kernels that are compiled in and that this
+ * CPU runs, best first, separated by single spaces (e.g. "avx512 avx2
+ * sse scalar"; always ends with "scalar"), NUL-terminated and truncated
+ * to fit len bytes as snprintf does.  Returns the length of the whole
+ * list.  Thread-safe: the text goes to the caller's buffer. */
+size_t sketch_kernels_available(char *buf, size_t len);
 
 /* Number of equal slots of two signatures. */
 unsigned sketch_equal_slots(const uint32_t *x, const uint32_t *y,
