@@ -49,6 +49,8 @@ const char *dupfind_version(void)
 }
 
 static int fail(char *buf, size_t len, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail(char *buf, size_t len, int code, const char *fmt, ...)
 {
     va_list ap;
 

@@ -17,6 +17,22 @@
 
 typedef enum { FORMAT_TSV, FORMAT_JSONL } out_format;
 
+/* What a document is (--records). */
+typedef enum {
+    RECORDS_NONE,     /* each file is a document */
+    RECORDS_LINES,    /* each line */
+    RECORDS_NUL,      /* each NUL-terminated record */
+    RECORDS_JSONL     /* a field of each JSON Lines object */
+} records_mode;
+
+/* What is printed. */
+typedef enum {
+    MODE_PAIRS,       /* the pairs (default) */
+    MODE_CLUSTERS,    /* --clusters */
+    MODE_UNIQUE,      /* --unique: inputs minus near-duplicates */
+    MODE_DUPLICATES   /* --duplicates: what --unique drops */
+} output_mode;
+
 /* How candidates are scored (--verify). */
 typedef enum {
     VERIFY_AUTO,      /* exact for pairs the estimate cannot decide */
@@ -27,7 +43,10 @@ typedef enum {
 typedef struct {
     dupfind_options lib;     /* passed to the library */
     out_format format;       /* output format */
-    int clusters;            /* print groups instead of pairs */
+    output_mode mode;        /* pairs, clusters, unique, duplicates */
+    records_mode records;    /* --records */
+    const char *text_field;  /* --text-field (jsonl), default "text" */
+    const char *id_field;    /* --id-field (jsonl) or NULL */
     int null_input;          /* -0: NUL-separated file lists */
     int follow;              /* follow symlinks met while walking */
     int hidden;              /* walk hidden files and directories */
@@ -86,6 +105,16 @@ typedef enum {
 typedef struct reader reader;
 typedef struct reader_worker reader_worker;
 
+/* Where a document can be read again: a file (source < 0: the name is
+ * its path) or a record of a source (records.c). */
+typedef struct {
+    int source;           /* records source index, or -1 for a file */
+    int term;             /* the record had a terminator after it */
+    uint64_t line;        /* record number in its source, from 1 */
+    uint64_t offset;      /* record bytes: offset in the source */
+    uint64_t len;         /* and length, terminator excluded */
+} doc_loc;
+
 typedef struct {
     uint64_t docs;        /* documents sketched */
     uint64_t bytes;       /* their bytes */
@@ -103,6 +132,15 @@ int reader_new(reader **out, const cli_options *opt, dupfind_ctx *ctx,
                unsigned nthreads);
 /* Queues a document; runs the batch when full.  -1: stop (fatal). */
 int reader_queue(reader *r, const char *path, int operand);
+/* Queues a record: text (malloc'd, taken over; may be NULL when len
+ * is 0) is sketched under name; loc says where to read it again. */
+int reader_queue_text(reader *r, const char *name, char *text, size_t len,
+                      const doc_loc *loc);
+/* Per document id, where it can be read again. */
+const doc_loc *reader_locs(const reader *r);
+/* Sketches text with w's builder. */
+read_status reader_sketch_text(reader_worker *w, const char *text,
+                               size_t len, int *err);
 /* Runs the last batch; *trouble tells whether any input failed. */
 int reader_finish(reader *r, int *trouble);
 void reader_free(reader *r);
@@ -115,6 +153,22 @@ read_status reader_read(const cli_options *opt, reader_worker *w,
                         const char *path, int operand, int *err);
 /* The builder holding the last document reader_read sketched. */
 dupfind_doc *reader_worker_doc(reader_worker *w);
+
+/* Record streams (records.c). */
+typedef struct records records;
+int records_new(records **out, const cli_options *opt, reader *rd);
+void records_free(records *rs);
+/* Queues the records of the next batch into rd from now on. */
+void records_set_reader(records *rs, reader *rd);
+/* Reads a source (a path, or "-" for stdin) and queues its records.
+ * Returns -1 on a fatal error (out of memory); bad input sets
+ * *trouble. */
+int records_source(records *rs, const char *path, int *trouble);
+/* The text of a record read again (malloc'd). */
+int records_text(records *rs, const doc_loc *loc, char **text,
+                 size_t *len);
+/* Writes a record's bytes and its terminator to out. */
+int records_copy(records *rs, const doc_loc *loc, FILE *out);
 
 /* Output. */
 int output_pairs(FILE *out, const cli_options *o, const dupfind_ctx *ctx,

@@ -21,6 +21,7 @@ typedef struct {
     const cli_options *opt;
     dupfind_ctx *ctx;
     reader *rd;               /* sketching on all cores */
+    records *rs;              /* record sources (--records), or NULL */
     int trouble;              /* an input failed */
     int fatal;                /* out of memory: stop */
     uint64_t candidates;      /* LSH candidate pairs */
@@ -45,9 +46,23 @@ static int load_shingles(run_state *r, uint32_t id, uint64_t **out,
     read_status st;
     int err;
 
+    const doc_loc *loc = &reader_locs(r->rd)[id];
+
     *out = NULL;
     *n = 0;
-    st = reader_read(r->opt, w, path, 1, &err);
+    if (loc->source >= 0) {
+        char *text;
+        size_t len;
+
+        if (records_text(r->rs, loc, &text, &len) < 0) {
+            r->trouble = 1;
+            return -1;
+        }
+        st = reader_sketch_text(w, text, len, &err);
+        free(text);
+    } else {
+        st = reader_read(r->opt, w, path, 1, &err);
+    }
     if (st != READ_OK) {
         if (st == READ_FATAL)
             r->fatal = 1;
@@ -73,6 +88,12 @@ static int load_shingles(run_state *r, uint32_t id, uint64_t **out,
     }
     memcpy(*out, s, *n * sizeof(**out));
     return 0;
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
 }
 
 /* Budget for holding re-read shingle sets at once (8 bytes each). */
@@ -177,9 +198,24 @@ static int second_pass(run_state *r, const cli_options *opt,
         reader_new(&rd2, opt, ctx2,
                    opt->jobs ? opt->jobs : reader_default_jobs()) < 0)
         goto cleanup;
-    for (id = 0; id < n; id++)
-        if (reader_queue(rd2, dupfind_ctx_doc_name(r->ctx, id, NULL), 1) < 0)
+    for (id = 0; id < n; id++) {
+        const doc_loc *loc = &reader_locs(r->rd)[id];
+        const char *name = dupfind_ctx_doc_name(r->ctx, id, NULL);
+        char *text;
+        size_t len;
+
+        if (loc->source < 0) {
+            if (reader_queue(rd2, name, 1) < 0)
+                goto cleanup;
+            continue;
+        }
+        if (records_text(r->rs, loc, &text, &len) < 0) {
+            r->trouble = 1;
+            continue;
+        }
+        if (reader_queue_text(rd2, name, text, len, loc) < 0)
             goto cleanup;
+    }
     if (reader_finish(rd2, &trouble) < 0)
         goto cleanup;
     r->trouble |= trouble;
@@ -193,6 +229,55 @@ static int second_pass(run_state *r, const cli_options *opt,
 cleanup:
     reader_free(rd2);
     dupfind_ctx_free(ctx2);
+    return rc;
+}
+
+/* --unique / --duplicates: an input is dropped when a reported pair
+ * joins it to an earlier input that was kept.  Pairs have a < b in
+ * input order, so walking them by b decides every input after all the
+ * inputs it could depend on. */
+static int output_unique(run_state *r, const dupfind_results *res,
+                         FILE *out)
+{
+    uint32_t n = dupfind_ctx_doc_count(r->ctx), id;
+    size_t i, np = dupfind_results_count(res);
+    unsigned char *dropped = calloc(n ? n : 1, 1);
+    uint64_t *by_b = malloc((np ? np : 1) * sizeof(*by_b));
+    const doc_loc *locs = reader_locs(r->rd);
+    int want = r->opt->mode == MODE_DUPLICATES, rc = 0;
+
+    if (!dropped || !by_b) {
+        free(dropped);
+        free(by_b);
+        return -1;
+    }
+    for (i = 0; i < np; i++) {
+        const dupfind_pair *p = dupfind_results_pair(res, i);
+        by_b[i] = (uint64_t)p->b << 32 | p->a;
+    }
+    qsort(by_b, np, sizeof(*by_b), cmp_u64);
+    for (i = 0; i < np; i++) {
+        uint32_t b = (uint32_t)(by_b[i] >> 32), a = (uint32_t)by_b[i];
+        if (!dropped[a])
+            dropped[b] = 1;
+    }
+    for (id = 0; id < n && rc == 0; id++) {
+        if (dropped[id] != want)
+            continue;
+        if (locs[id].source >= 0) {
+            if (records_copy(r->rs, &locs[id], out) < 0) {
+                r->trouble = 1;
+                rc = 0;      /* reported; go on with the others */
+            }
+        } else {
+            size_t len;
+            const char *name = dupfind_ctx_doc_name(r->ctx, id, &len);
+            fwrite(name, 1, len, out);
+            putc(r->opt->null_input ? '\0' : '\n', out);
+        }
+    }
+    free(dropped);
+    free(by_b);
     return rc;
 }
 
@@ -260,6 +345,9 @@ int main(int argc, char **argv)
     rc = cli_parse(&opt, argc, argv);
     if (rc >= 0)
         return finish_output() < 0 ? EXIT_TROUBLE : rc;
+    if (opt.records != RECORDS_NONE && opt.files_from)
+        return cli_usage_error("--files-from does not go with --records; "
+                               "name the record files instead");
     if (opt.npaths == 0 && !opt.files_from && isatty(STDIN_FILENO))
         return cli_usage_error("no input: name files or directories, or "
                                "pipe a list of file names");
@@ -306,10 +394,22 @@ int main(int argc, char **argv)
             }
         }
     }
-    for (i = 0; i < opt.npaths && !r.fatal; i++)
-        inputs_operand(&in, opt.paths[i]);
-    if (opt.npaths == 0 && !opt.files_from)
-        inputs_operand(&in, "-");
+    if (opt.records != RECORDS_NONE) {
+        if (records_new(&r.rs, &opt, r.rd) < 0) {
+            r.fatal = 1;
+        } else {
+            for (i = 0; i < opt.npaths && !r.fatal; i++)
+                if (records_source(r.rs, opt.paths[i], &in.trouble) < 0)
+                    r.fatal = 1;
+            if (opt.npaths == 0 && records_source(r.rs, "-", &in.trouble) < 0)
+                r.fatal = 1;
+        }
+    } else {
+        for (i = 0; i < opt.npaths && !r.fatal; i++)
+            inputs_operand(&in, opt.paths[i]);
+        if (opt.npaths == 0 && !opt.files_from)
+            inputs_operand(&in, "-");
+    }
     if (reader_finish(r.rd, &r.trouble) < 0)
         r.fatal = 1;
     if (!r.fatal && df && second_pass(&r, &opt, df) < 0)
@@ -334,8 +434,10 @@ int main(int argc, char **argv)
         status = EXIT_TROUBLE;
         goto cleanup;
     }
-    if (opt.clusters)
+    if (opt.mode == MODE_CLUSTERS)
         rc = output_clusters(stdout, &opt, r.ctx, res);
+    else if (opt.mode == MODE_UNIQUE || opt.mode == MODE_DUPLICATES)
+        rc = output_unique(&r, res, stdout);
     else
         rc = output_pairs(stdout, &opt, r.ctx, res);
     if (rc < 0) {
@@ -357,6 +459,7 @@ cleanup:
         status = EXIT_TROUBLE;
     dupfind_results_free(res);
     reader_free(r.rd);
+    records_free(r.rs);
     dupfind_ctx_free(r.ctx);
     dupfind_df_free(df);
     return status;

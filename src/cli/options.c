@@ -14,7 +14,8 @@
 
 enum {
     OPT_PERM = 256, OPT_BANDS, OPT_SEED, OPT_CLUSTERS, OPT_HIDDEN,
-    OPT_CHECK, OPT_EXACT, OPT_VERIFY, OPT_FILES_FROM, OPT_SIMD, OPT_CONTAINMENT, OPT_IGNORE_COMMON, OPT_STATS
+    OPT_CHECK, OPT_EXACT, OPT_VERIFY, OPT_FILES_FROM, OPT_SIMD, OPT_CONTAINMENT, OPT_IGNORE_COMMON, OPT_STATS,
+    OPT_RECORDS, OPT_TEXT_FIELD, OPT_ID_FIELD, OPT_UNIQUE, OPT_DUPLICATES
 };
 
 static const struct opt_def {
@@ -44,6 +45,16 @@ static const struct opt_def {
     { "format", 1, 'f', "FMT", "output format: tsv (default) or jsonl" },
     { "clusters", 0, OPT_CLUSTERS, NULL,
       "print groups of near-duplicates instead of pairs" },
+    { "unique", 0, OPT_UNIQUE, NULL,
+      "print the inputs in order without near-duplicates of earlier ones" },
+    { "duplicates", 0, OPT_DUPLICATES, NULL,
+      "print only the inputs that --unique drops" },
+    { "records", 1, OPT_RECORDS, "KIND",
+      "documents are records: lines, nul or jsonl" },
+    { "text-field", 1, OPT_TEXT_FIELD, "KEY",
+      "jsonl: dotted path of the text (default text)" },
+    { "id-field", 1, OPT_ID_FIELD, "KEY",
+      "jsonl: dotted path of the record's name" },
     { "check", 0, OPT_CHECK, NULL,
       "exit with status 1 when anything is reported" },
     { "null", 0, '0', NULL, "file lists on stdin are NUL-separated" },
@@ -198,6 +209,7 @@ int cli_parse(cli_options *o, int argc, char **argv)
     memset(o, 0, sizeof(*o));
     dupfind_options_init(&o->lib);
     o->format = FORMAT_TSV;
+    o->text_field = "text";
     env = getenv("DUPFIND_SIMD");
     if (env && *env && parse_simd(o, env))
         return cli_usage_error("DUPFIND_SIMD: unknown SIMD level '%s'", env);
@@ -286,7 +298,22 @@ int cli_parse(cli_options *o, int argc, char **argv)
                 return cli_usage_error("unknown format '%s' (tsv, jsonl)",
                                        optarg);
             break;
-        case OPT_CLUSTERS: o->clusters = 1; break;
+        case OPT_CLUSTERS: o->mode = MODE_CLUSTERS; break;
+        case OPT_UNIQUE: o->mode = MODE_UNIQUE; break;
+        case OPT_DUPLICATES: o->mode = MODE_DUPLICATES; break;
+        case OPT_RECORDS:
+            if (!strcmp(optarg, "lines"))
+                o->records = RECORDS_LINES;
+            else if (!strcmp(optarg, "nul"))
+                o->records = RECORDS_NUL;
+            else if (!strcmp(optarg, "jsonl"))
+                o->records = RECORDS_JSONL;
+            else
+                return cli_usage_error("unknown --records kind '%s' (lines, "
+                                       "nul, jsonl)", optarg);
+            break;
+        case OPT_TEXT_FIELD: o->text_field = optarg; break;
+        case OPT_ID_FIELD: o->id_field = optarg; break;
         case OPT_CHECK: o->check = 1; break;
         case '0': o->null_input = 1; break;
         case OPT_FILES_FROM: o->files_from = optarg; break;
@@ -321,6 +348,9 @@ int cli_parse(cli_options *o, int argc, char **argv)
     if (o->lib.bands && o->lib.bands > o->lib.num_perm)
         return cli_usage_error("--bands=%u is more than --perm=%u",
                                o->lib.bands, o->lib.num_perm);
+    if ((o->text_field != NULL && !*o->text_field) ||
+        (o->id_field && !*o->id_field))
+        return cli_usage_error("--text-field and --id-field need a key");
     o->paths = argv + optind;
     o->npaths = argc - optind;
     return -1;

@@ -32,7 +32,10 @@ struct reader_worker {
 };
 
 typedef struct {
-    char *path;                /* owned */
+    char *path;                /* owned: file path, or record name */
+    char *text;                /* owned: a record's text, or NULL */
+    size_t text_len;           /* bytes of text */
+    doc_loc loc;               /* where to read it again */
     int operand;               /* named directly: read whatever it is */
     read_status status;        /* outcome */
     int err;                   /* errno (READ_ERROR) or DUPFIND_E* */
@@ -62,6 +65,8 @@ struct reader {
 
     dupfind_df *df;            /* count document frequencies, or NULL */
     reader_stats stats;        /* totals of committed jobs */
+    doc_loc *locs;             /* per document id, where to re-read it */
+    size_t locs_cap;           /* entries */
     int trouble;               /* an input could not be read */
     int fatal;                 /* out of memory */
 };
@@ -133,11 +138,30 @@ read_status reader_read(const cli_options *opt, reader_worker *w,
     return status;
 }
 
+read_status reader_sketch_text(reader_worker *w, const char *text,
+                               size_t len, int *err)
+{
+    int rc;
+
+    *err = 0;
+    w->bytes = len;
+    dupfind_doc_reset(w->doc);
+    if ((rc = dupfind_doc_feed(w->doc, text, len)) < 0 ||
+        (rc = dupfind_doc_finish(w->doc)) < 0) {
+        *err = rc;
+        return READ_FATAL;
+    }
+    return READ_OK;
+}
+
 static void run_job(reader *r, reader_worker *w, size_t i)
 {
     reader_job *j = &r->jobs[i];
 
-    j->status = reader_read(r->opt, w, j->path, j->operand, &j->err);
+    if (j->text)
+        j->status = reader_sketch_text(w, j->text, j->text_len, &j->err);
+    else
+        j->status = reader_read(r->opt, w, j->path, j->operand, &j->err);
     j->bytes = w->bytes;
     if (j->status == READ_OK) {
         memcpy(r->sigs + i * r->k, dupfind_doc_signature(w->doc),
@@ -272,6 +296,23 @@ static void commit(reader *r)
             r->stats.docs++;
             r->stats.bytes += j->bytes;
             r->stats.shingles += j->shingles;
+            {
+                size_t id = dupfind_ctx_doc_count(r->ctx);
+                size_t need = id + 1;
+
+                if (need > r->locs_cap) {
+                    size_t ncap = r->locs_cap ? 2 * r->locs_cap : 1024;
+                    doc_loc *p = realloc(r->locs, ncap * sizeof(*p));
+                    if (!p) {
+                        cli_error("%s: %s", j->path, strerror(ENOMEM));
+                        r->fatal = r->trouble = 1;
+                        break;
+                    }
+                    r->locs = p;
+                    r->locs_cap = ncap;
+                }
+                r->locs[id] = j->loc;
+            }
             rc = dupfind_ctx_add_signature(r->ctx, NULL, j->path,
                                            strlen(j->path),
                                            r->sigs + i * r->k, j->shingles);
@@ -299,7 +340,8 @@ static void commit(reader *r)
             break;
         }
         free(j->path);
-        j->path = NULL;
+        free(j->text);
+        j->path = j->text = NULL;
     }
     r->njobs = 0;
 }
@@ -322,24 +364,65 @@ static void run_batch(reader *r)
     commit(r);
 }
 
-int reader_queue(reader *r, const char *path, int operand)
+static reader_job *next_job(reader *r, const char *name)
 {
     reader_job *j;
 
     if (r->fatal)
-        return -1;
+        return NULL;
     j = &r->jobs[r->njobs];
     memset(j, 0, sizeof(*j));
-    j->path = strdup(path);
+    j->loc.source = -1;
+    j->path = strdup(name);
     if (!j->path) {
-        cli_error("%s: %s", path, strerror(ENOMEM));
+        cli_error("%s: %s", name, strerror(ENOMEM));
         r->fatal = r->trouble = 1;
-        return -1;
+        return NULL;
     }
-    j->operand = operand;
+    return j;
+}
+
+static int job_queued(reader *r)
+{
     if (++r->njobs == READER_BATCH)
         run_batch(r);
     return r->fatal ? -1 : 0;
+}
+
+int reader_queue(reader *r, const char *path, int operand)
+{
+    reader_job *j = next_job(r, path);
+
+    if (!j)
+        return -1;
+    j->operand = operand;
+    return job_queued(r);
+}
+
+int reader_queue_text(reader *r, const char *name, char *text, size_t len,
+                      const doc_loc *loc)
+{
+    reader_job *j = next_job(r, name);
+
+    if (!j) {
+        free(text);
+        return -1;
+    }
+    /* A record's text may be empty: keep a non-NULL buffer to mark it. */
+    j->text = text ? text : malloc(1);
+    j->text_len = len;
+    j->loc = *loc;
+    if (!j->text) {
+        free(j->path);
+        r->fatal = r->trouble = 1;
+        return -1;
+    }
+    return job_queued(r);
+}
+
+const doc_loc *reader_locs(const reader *r)
+{
+    return r->locs;
 }
 
 int reader_finish(reader *r, int *trouble)
@@ -385,8 +468,11 @@ void reader_free(reader *r)
         dupfind_doc_free(r->w[i].doc);
         free(r->w[i].buf);
     }
-    for (i = 0; i < r->njobs; i++)
+    for (i = 0; i < r->njobs; i++) {
         free(r->jobs[i].path);
+        free(r->jobs[i].text);
+    }
+    free(r->locs);
     pthread_mutex_destroy(&r->mu);
     pthread_cond_destroy(&r->go);
     pthread_cond_destroy(&r->done);

@@ -1,0 +1,417 @@
+/*
+ * json.c - just enough JSON for --records=jsonl: validate one line as a
+ * JSON value (RFC 8259) and pull out up to two fields by dotted path
+ * ("meta.id" is key "id" of the object under key "meta").  Strings are
+ * decoded to UTF-8 (\uXXXX escapes and surrogate pairs; a lone
+ * surrogate becomes U+FFFD).  Nesting deeper than JSON_MAX_DEPTH is
+ * refused, so hostile input cannot exhaust the stack.  When a key occurs
+ * twice in one object, the first occurrence counts.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+#define JSON_MAX_DEPTH 256
+
+typedef struct {
+    const unsigned char *p, *end;
+    const char *err;            /* first error, static text */
+    json_field *fields;
+    unsigned nfields;
+} parser;
+
+static int fail(parser *ps, const char *why)
+{
+    if (!ps->err)
+        ps->err = why;
+    return -1;
+}
+
+static void skip_ws(parser *ps)
+{
+    while (ps->p < ps->end &&
+           (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' ||
+            *ps->p == '\r'))
+        ps->p++;
+}
+
+static int hex4(const unsigned char *s, unsigned *out)
+{
+    unsigned v = 0, i;
+
+    for (i = 0; i < 4; i++) {
+        unsigned c = s[i], d;
+        if (c >= '0' && c <= '9') d = c - '0';
+        else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
+        else return -1;
+        v = v << 4 | d;
+    }
+    *out = v;
+    return 0;
+}
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) { o[0] = (char)cp; return 1; }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | cp >> 6);
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | cp >> 12);
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | cp >> 18);
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Parses a string at ps->p (on the opening quote).  With out != NULL
+ * the decoded bytes are stored in a malloc'd *out, *outlen bytes. */
+static int parse_string(parser *ps, char **out, size_t *outlen)
+{
+    const unsigned char *s = ++ps->p;
+    char *o = NULL;
+    size_t n = 0;
+
+    /* Decoded text is never longer than the raw text. */
+    while (ps->p < ps->end && *ps->p != '"') {
+        if (*ps->p < 0x20)
+            return fail(ps, "control character in string");
+        if (*ps->p == '\\') {
+            if (ps->p + 1 >= ps->end)
+                return fail(ps, "unterminated string");
+            ps->p += *ps->p == '\\' && ps->p[1] == 'u' ? 6 : 2;
+            if (ps->p > ps->end)
+                return fail(ps, "bad \\u escape");
+            continue;
+        }
+        ps->p++;
+    }
+    if (ps->p >= ps->end)
+        return fail(ps, "unterminated string");
+    if (out) {
+        o = malloc((size_t)(ps->p - s) + 1);
+        if (!o)
+            return fail(ps, "out of memory");
+    }
+    while (s < ps->p) {
+        unsigned cp, lo;
+
+        if (*s != '\\') {
+            if (o)
+                o[n] = (char)*s;
+            n++;
+            s++;
+            continue;
+        }
+        switch (s[1]) {
+        case '"': case '\\': case '/': cp = s[1]; break;
+        case 'b': cp = '\b'; break;
+        case 'f': cp = '\f'; break;
+        case 'n': cp = '\n'; break;
+        case 'r': cp = '\r'; break;
+        case 't': cp = '\t'; break;
+        case 'u':
+            if (hex4(s + 2, &cp) < 0) {
+                free(o);
+                return fail(ps, "bad \\u escape");
+            }
+            s += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF && s + 8 <= ps->p &&
+                s[2] == '\\' && s[3] == 'u' && hex4(s + 4, &lo) == 0 &&
+                lo >= 0xDC00 && lo <= 0xDFFF) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                s += 6;
+            } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+                cp = 0xFFFD;           /* lone surrogate */
+            }
+            break;
+        default:
+            free(o);
+            return fail(ps, "bad escape in string");
+        }
+        s += 2;
+        if (o) {
+            n += put_utf8(o + n, cp);
+        } else {
+            char tmp[4];
+            n += put_utf8(tmp, cp);
+        }
+    }
+    ps->p++;                           /* closing quote */
+    if (out) {
+        o[n] = '\0';
+        *out = o;
+        *outlen = n;
+    }
+    return 0;
+}
+
+static int parse_number(parser *ps)
+{
+    const unsigned char *p = ps->p, *e = ps->end;
+
+    if (p < e && *p == '-')
+        p++;
+    if (p < e && *p == '0')
+        p++;
+    else if (p < e && *p >= '1' && *p <= '9')
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+    else
+        return fail(ps, "bad number");
+    if (p < e && *p == '.') {
+        p++;
+        if (!(p < e && *p >= '0' && *p <= '9'))
+            return fail(ps, "bad number");
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < e && (*p == '+' || *p == '-'))
+            p++;
+        if (!(p < e && *p >= '0' && *p <= '9'))
+            return fail(ps, "bad number");
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+    }
+    ps->p = p;
+    return 0;
+}
+
+static int literal(parser *ps, const char *word)
+{
+    size_t n = strlen(word);
+
+    if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, word, n))
+        return fail(ps, "unexpected character");
+    ps->p += n;
+    return 0;
+}
+
+/* Which fields continue below this object member: a bit per field whose
+ * path matched so far (depth components). */
+static unsigned match_key(parser *ps, unsigned live, unsigned depth,
+                          const char *key, size_t klen)
+{
+    unsigned i, next = 0;
+
+    for (i = 0; i < ps->nfields; i++) {
+        const json_field *f = &ps->fields[i];
+        const char *comp = f->path;
+        unsigned d;
+
+        if (!(live & (1u << i)))
+            continue;
+        for (d = 0; d < depth && comp; d++) {
+            comp = strchr(comp, '.');
+            if (comp)
+                comp++;
+        }
+        if (!comp)
+            continue;
+        {
+            const char *dot = strchr(comp, '.');
+            size_t clen = dot ? (size_t)(dot - comp) : strlen(comp);
+
+            if (clen == klen && !memcmp(comp, key, klen))
+                next |= 1u << i;
+        }
+    }
+    return next;
+}
+
+static int is_leaf(const json_field *f, unsigned depth)
+{
+    const char *comp = f->path;
+    unsigned d;
+
+    for (d = 0; d < depth && comp; d++) {
+        comp = strchr(comp, '.');
+        if (comp)
+            comp++;
+    }
+    return comp && !strchr(comp, '.');
+}
+
+static int parse_value(parser *ps, unsigned depth, unsigned live,
+                       unsigned leaf);
+
+static int capture(parser *ps, unsigned leaf, const unsigned char *start)
+{
+    unsigned i;
+
+    for (i = 0; i < ps->nfields; i++) {
+        json_field *f = &ps->fields[i];
+
+        if (!(leaf & (1u << i)) || f->found)
+            continue;
+        f->found = 1;
+        if (*start == '"') {
+            parser sub = *ps;
+
+            sub.p = start;
+            sub.err = NULL;
+            f->is_string = 1;
+            if (parse_string(&sub, &f->value, &f->len) < 0)
+                return fail(ps, sub.err);
+        } else {
+            f->is_string = 0;
+            f->len = (size_t)(ps->p - start);
+            f->value = malloc(f->len + 1);
+            if (!f->value)
+                return fail(ps, "out of memory");
+            memcpy(f->value, start, f->len);
+            f->value[f->len] = '\0';
+        }
+    }
+    return 0;
+}
+
+static int parse_object(parser *ps, unsigned depth, unsigned live)
+{
+    ps->p++;                               /* { */
+    skip_ws(ps);
+    if (ps->p < ps->end && *ps->p == '}') {
+        ps->p++;
+        return 0;
+    }
+    for (;;) {
+        const unsigned char *k;
+        unsigned next = 0, leaf = 0, i;
+
+        skip_ws(ps);
+        if (ps->p >= ps->end || *ps->p != '"')
+            return fail(ps, "expected a key");
+        k = ps->p + 1;
+        if (parse_string(ps, NULL, NULL) < 0)
+            return -1;
+        if (live) {
+            /* Keys with escapes never match a path: compare raw bytes. */
+            next = match_key(ps, live, depth, (const char *)k,
+                             (size_t)(ps->p - 1 - k));
+            for (i = 0; i < ps->nfields; i++)
+                if ((next & (1u << i)) && is_leaf(&ps->fields[i], depth))
+                    leaf |= 1u << i;
+            next &= ~leaf;
+        }
+        skip_ws(ps);
+        if (ps->p >= ps->end || *ps->p != ':')
+            return fail(ps, "expected ':'");
+        ps->p++;
+        if (parse_value(ps, depth + 1, next, leaf) < 0)
+            return -1;
+        skip_ws(ps);
+        if (ps->p < ps->end && *ps->p == ',') {
+            ps->p++;
+            continue;
+        }
+        if (ps->p < ps->end && *ps->p == '}') {
+            ps->p++;
+            return 0;
+        }
+        return fail(ps, "expected ',' or '}'");
+    }
+}
+
+static int parse_array(parser *ps, unsigned depth)
+{
+    ps->p++;                               /* [ */
+    skip_ws(ps);
+    if (ps->p < ps->end && *ps->p == ']') {
+        ps->p++;
+        return 0;
+    }
+    for (;;) {
+        if (parse_value(ps, depth + 1, 0, 0) < 0)
+            return -1;
+        skip_ws(ps);
+        if (ps->p < ps->end && *ps->p == ',') {
+            ps->p++;
+            continue;
+        }
+        if (ps->p < ps->end && *ps->p == ']') {
+            ps->p++;
+            return 0;
+        }
+        return fail(ps, "expected ',' or ']'");
+    }
+}
+
+static int parse_value(parser *ps, unsigned depth, unsigned live,
+                       unsigned leaf)
+{
+    const unsigned char *start;
+    int rc;
+
+    if (depth > JSON_MAX_DEPTH)
+        return fail(ps, "nested too deeply");
+    skip_ws(ps);
+    if (ps->p >= ps->end)
+        return fail(ps, "unexpected end of line");
+    start = ps->p;
+    switch (*ps->p) {
+    case '{': rc = parse_object(ps, depth, live); break;
+    case '[': rc = parse_array(ps, depth); break;
+    case '"': rc = parse_string(ps, NULL, NULL); break;
+    case 't': rc = literal(ps, "true"); break;
+    case 'f': rc = literal(ps, "false"); break;
+    case 'n': rc = literal(ps, "null"); break;
+    default: rc = parse_number(ps); break;
+    }
+    if (rc == 0 && leaf)
+        rc = capture(ps, leaf, start);
+    return rc;
+}
+
+int json_extract(const char *line, size_t len, json_field *fields,
+                 unsigned nfields, const char **err)
+{
+    parser ps;
+    unsigned i;
+
+    memset(&ps, 0, sizeof(ps));
+    ps.p = (const unsigned char *)line;
+    ps.end = ps.p + len;
+    ps.fields = fields;
+    ps.nfields = nfields;
+    for (i = 0; i < nfields; i++) {
+        fields[i].found = 0;
+        fields[i].value = NULL;
+        fields[i].len = 0;
+    }
+    skip_ws(&ps);
+    if (ps.p < ps.end && *ps.p != '{')
+        fail(&ps, "not a JSON object");
+    else if (parse_value(&ps, 0, nfields ? (1u << nfields) - 1 : 0, 0) == 0) {
+        skip_ws(&ps);
+        if (ps.p != ps.end)
+            fail(&ps, "text after the JSON value");
+    }
+    if (ps.err) {
+        json_fields_release(fields, nfields);
+        *err = ps.err;
+        return -1;
+    }
+    return 0;
+}
+
+void json_fields_release(json_field *fields, unsigned nfields)
+{
+    unsigned i;
+
+    for (i = 0; i < nfields; i++) {
+        free(fields[i].value);
+        fields[i].value = NULL;
+        fields[i].found = 0;
+    }
+}
