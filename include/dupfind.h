@@ -116,6 +116,12 @@ DUPFIND_API const char *dupfind_strerror(int code);
 /* Library version string, e.g. "0.1.0". */
 DUPFIND_API const char *dupfind_version(void);
 
+/* Writes the names of the MinHash kernels that are compiled in and that
+ * this CPU runs, best first, space-separated ("avx512 avx2 sse scalar"),
+ * like snprintf: returns the length of the full text, writes at most len
+ * bytes including the NUL. */
+DUPFIND_API size_t dupfind_simd_kernels(char *buf, size_t len);
+
 /* ------------------------------------------------------------------ */
 /* Context: the corpus of sketched documents                           */
 /* ------------------------------------------------------------------ */

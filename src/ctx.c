@@ -48,6 +48,11 @@ const char *dupfind_version(void)
     return DUPFIND_VERSION_STRING;
 }
 
+size_t dupfind_simd_kernels(char *buf, size_t len)
+{
+    return sketch_kernels_available(buf, len);
+}
+
 static int fail(char *buf, size_t len, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static int fail(char *buf, size_t len, int code, const char *fmt, ...)
