@@ -42,19 +42,45 @@ void lsh_error_areas(double t, unsigned b, unsigned r,
     *fn = integrate(t, 1.0, b, r, 1);
 }
 
+/* Simpson's rule needs an even number of intervals. */
+#define CHOOSE_STEPS 256
+
 void lsh_choose_params(unsigned k, double t, unsigned *bands,
                        unsigned *rows)
 {
-    double best = INFINITY;
-    unsigned b, r;
+    double s[CHOOSE_STEPS + 1], lg[CHOOSE_STEPS + 1];
+    double best = INFINITY, h = 1.0 / CHOOSE_STEPS;
+    unsigned b, r, i;
 
     *bands = 1;
     *rows = k;
-    for (b = 1; b <= k; b++) {
-        for (r = 1; r <= k / b; r++) {
-            double fp, fn, err;
+    /* The same areas as lsh_error_areas, on one grid over [0, 1] split
+     * at t, with log(1 - s^r) computed once per r: (1 - s^r)^b is then
+     * one exp per point, which keeps the search to a few milliseconds
+     * even though it tries every b*r <= k. */
+    for (r = 1; r <= k; r++) {
+        for (i = 0; i <= CHOOSE_STEPS; i++) {
+            double x = i <= CHOOSE_STEPS / 2
+                       ? t * i / (CHOOSE_STEPS / 2)
+                       : t + (1 - t) * (i - CHOOSE_STEPS / 2) /
+                                      (CHOOSE_STEPS / 2);
+            s[i] = pow(x, (double)r);
+            lg[i] = s[i] < 1.0 ? log1p(-s[i]) : -INFINITY;
+        }
+        for (b = 1; b <= k / r; b++) {
+            double fp = 0, fn = 0, err;
 
-            lsh_error_areas(t, b, r, &fp, &fn);
+            for (i = 0; i <= CHOOSE_STEPS / 2; i++) {
+                double w = (i == 0 || i == CHOOSE_STEPS / 2) ? 1
+                           : (i & 1) ? 4 : 2;
+                double p = 1.0 - exp(b * lg[i]);
+                double q = 1.0 - exp(b * lg[i + CHOOSE_STEPS / 2]);
+
+                fp += w * p;
+                fn += w * (1.0 - q);
+            }
+            fp *= t * 2 * h / 3;
+            fn *= (1 - t) * 2 * h / 3;
             err = LSH_FP_WEIGHT * fp + LSH_FN_WEIGHT * fn;
             if (err < best) {
                 best = err;
