@@ -170,35 +170,139 @@ static size_t ascii_span(const unsigned char *p, size_t i, size_t n)
 
 /* ASCII bytes none of which is followed by a combining mark: folded
  * and split here without going through put_norm one by one. */
+/* Folds an ASCII word character: letters to lower case; digits have
+ * bit 5 set already, so c | 0x20 serves both. */
+#define ASCII_FOLD(c) ((unsigned char)((c) | 0x20))
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* Bit i set when p[i] (ASCII) is a letter or digit, for 16 bytes. */
+static inline unsigned word_mask16(const unsigned char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)p);
+    __m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i az = _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+                               _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), l));
+    __m128i dg = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                               _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), v));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(az, dg));
+}
+#else
+static inline unsigned word_mask16(const unsigned char *p)
+{
+    unsigned m = 0, i;
+
+    for (i = 0; i < 16; i++)
+        m |= (unsigned)(((p[i] | 0x20) - 'a' < 26u) ||
+                        (p[i] - '0' < 10u)) << i;
+    return m;
+}
+#endif
+
+/* Folds the word p[0 .. len) (letters and digits only, len <= the
+ * word buffer) into dst; avail bytes may be read from p.  16 bytes at a
+ * time where they can be read: the bytes stored past len are never
+ * used, and dst has room for whole 16-byte steps up to its size. */
+static inline void fold_word(unsigned char *dst, const unsigned char *p,
+                             size_t len, size_t avail)
+{
+    size_t j = 0;
+
+#if defined(__SSE2__)
+    for (; j < len && j + 16 <= avail; j += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + j));
+        _mm_storeu_si128((__m128i *)(dst + j),
+                         _mm_or_si128(v, _mm_set1_epi8(0x20)));
+    }
+#else
+    (void)avail;
+#endif
+    for (; j < len; j++)
+        dst[j] = ASCII_FOLD(p[j]);
+}
+
+/* Word characters of p[0 .. n), n <= 64, as a bit mask. */
+static inline uint64_t word_mask64(const unsigned char *p, size_t n)
+{
+    unsigned char tmp[64];
+
+    if (n < 64) {
+        memset(tmp, ' ', sizeof(tmp));
+        memcpy(tmp, p, n);
+        p = tmp;
+    }
+    return (uint64_t)word_mask16(p) | (uint64_t)word_mask16(p + 16) << 16 |
+           (uint64_t)word_mask16(p + 32) << 32 |
+           (uint64_t)word_mask16(p + 48) << 48;
+}
+
+/* Appends the folded bytes p[0 .. n) to the current word. */
+static void word_append_ascii(tokenizer *tok, const unsigned char *p,
+                              size_t n)
+{
+    unsigned char tmp[64];
+    size_t i, m;
+
+    while (n) {
+        m = n < sizeof(tmp) ? n : sizeof(tmp);
+        for (i = 0; i < m; i++)
+            tmp[i] = ASCII_FOLD(p[i]);
+        word_append(tok, tmp, m);
+        p += m;
+        n -= m;
+    }
+}
+
+/* ASCII bytes none of which is followed by a combining mark, split into
+ * words 64 bytes at a time from a bit mask of word characters: a word
+ * begins where a set bit follows a clear one and ends at the next clear
+ * bit.  A word found whole is folded and hashed straight away; one that
+ * touches either end of the run goes through the word buffer, because
+ * the text around the run may continue it. */
 static void ascii_run(tokenizer *tok, const unsigned char *p, size_t n)
 {
-    size_t i;
+    size_t base, ws = 0;
+    int open = tok->word_len > 0;   /* a word is open (started at ws) */
+    int cont = open;                /* ... and began before this run */
 
     if (tok->chars) {
-        for (i = 0; i < n; i++) {
-            int c = p[i];
+        for (base = 0; base < n; base++) {
+            int c = p[base];
             put_norm(tok, (c >= 'A' && c <= 'Z') ? c + 32 : c);
         }
         return;
     }
-    for (i = 0; i < n; i++) {
-        unsigned c = p[i], l = c | 0x20;
-        unsigned char w;
+    for (base = 0; base < n; base += 64) {
+        size_t len = n - base < 64 ? n - base : 64;
+        uint64_t m = word_mask64(p + base, len);
+        uint64_t prev = (uint64_t)open;
+        /* starts: set bits after a clear one; ends: clear after set. */
+        uint64_t ev = (m & ~(m << 1 | prev)) | (~m & (m << 1 | prev));
 
-        if (l - 'a' < 26u)
-            w = (unsigned char)l;
-        else if (c - '0' < 10u)
-            w = (unsigned char)c;
-        else {
-            if (tok->word_len)
-                word_end(tok);
-            continue;
+        if (len < 64)
+            ev &= (UINT64_C(1) << len) - 1;
+        while (ev) {
+            size_t pos = base + (size_t)__builtin_ctzll(ev);
+
+            ev &= ev - 1;
+            if (!open) {
+                ws = pos;
+                open = 1;
+                continue;
+            }
+            if (cont || pos - ws > TOKENIZE_WORD_BUF) {
+                word_append_ascii(tok, p + ws, pos - ws);
+            } else {
+                fold_word(tok->word, p + ws, pos - ws, n - ws);
+                tok->word_len = pos - ws;
+            }
+            word_end(tok);
+            open = cont = 0;
         }
-        if (tok->word_len < TOKENIZE_WORD_BUF)
-            tok->word[tok->word_len++] = w;
-        else
-            word_append(tok, &w, 1);
     }
+    if (open)
+        word_append_ascii(tok, p + ws, n - ws);   /* may go on after */
 }
 
 static int seg_flush(tokenizer *tok)
@@ -208,9 +312,9 @@ static int seg_flush(tokenizer *tok)
     if (tok->seg_len == 0)
         return 0;
     for (;;) {
-        n = utf8proc_decompose_custom(tok->seg, (utf8proc_ssize_t)tok->seg_len,
-                                      tok->ubuf, (utf8proc_ssize_t)tok->ubuf_cap,
-                                      NORM_OPTS, NULL, NULL);
+        n = utf8proc_decompose_custom(
+            tok->seg, (utf8proc_ssize_t)tok->seg_len, tok->ubuf,
+            (utf8proc_ssize_t)tok->ubuf_cap, NORM_OPTS, NULL, NULL);
         if (n < 0)
             return DUPFIND_EENCODING; /* cannot happen: seg is valid */
         if ((size_t)n <= tok->ubuf_cap)
