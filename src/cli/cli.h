@@ -98,6 +98,8 @@ typedef enum {
     READ_OK,        /* sketched */
     READ_BINARY,    /* skipped: binary */
     READ_SKIP,      /* skipped silently: no longer a regular file */
+    READ_DEVICE,    /* skipped: a device file */
+    READ_UTF16,     /* internal: being decoded from UTF-16 */
     READ_ERROR,     /* could not be read: err is an errno value */
     READ_FATAL      /* library failure (out of memory): err is DUPFIND_E* */
 } read_status;

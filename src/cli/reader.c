@@ -28,6 +28,7 @@
 struct reader_worker {
     dupfind_doc *doc;          /* builder owned by this worker */
     unsigned char *buf;        /* READ_CHUNK bytes */
+    unsigned char *conv;       /* UTF-16 converted to UTF-8, or NULL */
     uint64_t bytes;            /* bytes of the last document read */
 };
 
@@ -71,15 +72,115 @@ struct reader {
     int fatal;                 /* out of memory */
 };
 
+/* UTF-16 to UTF-8, streamed: a chunk may end inside a code unit or
+ * between the two halves of a surrogate pair.  Unpaired surrogates
+ * become U+FFFD, as for invalid UTF-8. */
+typedef struct {
+    int be;                    /* big endian */
+    int have_byte;             /* odd byte carried over */
+    unsigned char byte;        /* that byte */
+    unsigned hi;               /* pending high surrogate, or 0 */
+} utf16_state;
+
+#define CONV_SIZE (READ_CHUNK / 2 * 3 + 16)  /* UTF-8 of a chunk, at most */
+
+static size_t put8(unsigned char *o, unsigned cp)
+{
+    if (cp < 0x80) { o[0] = (unsigned char)cp; return 1; }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | cp >> 6);
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | cp >> 12);
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | cp >> 18);
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+static size_t utf16_unit(utf16_state *st, unsigned u, unsigned char *o)
+{
+    size_t n = 0;
+
+    if (st->hi) {
+        if (u >= 0xDC00 && u <= 0xDFFF) {
+            unsigned cp = 0x10000 + ((st->hi - 0xD800) << 10) +
+                          (u - 0xDC00);
+            st->hi = 0;
+            return put8(o, cp);
+        }
+        n = put8(o, 0xFFFD);
+        st->hi = 0;
+    }
+    if (u >= 0xD800 && u <= 0xDBFF)
+        st->hi = u;
+    else if (u >= 0xDC00 && u <= 0xDFFF)
+        n += put8(o + n, 0xFFFD);
+    else
+        n += put8(o + n, u);
+    return n;
+}
+
+/* Converts n bytes; out holds CONV_SIZE.  With n == 0, flushes. */
+static size_t utf16_convert(utf16_state *st, const unsigned char *in,
+                            size_t n, unsigned char *out)
+{
+    size_t i = 0, o = 0;
+
+    if (n == 0) {
+        if (st->hi)
+            o += put8(out + o, 0xFFFD);
+        if (st->have_byte)
+            o += put8(out + o, 0xFFFD);
+        st->hi = 0;
+        st->have_byte = 0;
+        return o;
+    }
+    if (st->have_byte) {
+        unsigned a = st->byte, b = in[0];
+        o += utf16_unit(st, st->be ? a << 8 | b : b << 8 | a, out);
+        st->have_byte = 0;
+        i = 1;
+    }
+    for (; i + 1 < n; i += 2) {
+        unsigned a = in[i], b = in[i + 1];
+        o += utf16_unit(st, st->be ? a << 8 | b : b << 8 | a, out + o);
+    }
+    if (i < n) {
+        st->have_byte = 1;
+        st->byte = in[i];
+    }
+    return o;
+}
+
+/* 1 for UTF-16LE, 2 for UTF-16BE (by byte order mark), else 0. */
+static int utf16_bom(const unsigned char *p, size_t n)
+{
+    if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE)
+        return n >= 4 && p[2] == 0 && p[3] == 0 ? 0 : 1;  /* not UTF-32 */
+    if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF)
+        return 2;
+    return 0;
+}
+
 read_status reader_read(const cli_options *opt, reader_worker *w,
                         const char *path, int operand, int *err)
 {
     struct stat st;
-    int fd, first = 1, rc;
+    int fd, first = 1, rc, bom;
     read_status status = READ_OK;
+    utf16_state u16;
 
     *err = 0;
     w->bytes = 0;
+    memset(&u16, 0, sizeof(u16));
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         *err = errno;
@@ -99,6 +200,10 @@ read_status reader_read(const cli_options *opt, reader_worker *w,
         close(fd);                 /* replaced since the walk saw it */
         return READ_SKIP;
     }
+    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+        close(fd);                 /* /dev/zero would never end */
+        return READ_DEVICE;
+    }
 #ifdef POSIX_FADV_SEQUENTIAL
     if (S_ISREG(st.st_mode))
         (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -117,20 +222,43 @@ read_status reader_read(const cli_options *opt, reader_worker *w,
         if (n == 0)
             break;
         w->bytes += (uint64_t)n;
-        if (first && !opt->text &&
-            memchr(w->buf, 0, (size_t)n < BINARY_PROBE ? (size_t)n
-                                                       : BINARY_PROBE)) {
+        if (first && (bom = utf16_bom(w->buf, (size_t)n)) != 0) {
+            if (!w->conv && !(w->conv = malloc(CONV_SIZE))) {
+                *err = DUPFIND_ENOMEM;
+                status = READ_FATAL;
+                break;
+            }
+            u16.be = bom == 2;
+            /* Drop the byte order mark itself. */
+            memmove(w->buf, w->buf + 2, (size_t)n - 2);
+            n -= 2;
+            status = READ_UTF16;
+        } else if (first && !opt->text &&
+                   memchr(w->buf, 0, (size_t)n < BINARY_PROBE
+                                     ? (size_t)n : BINARY_PROBE)) {
             status = READ_BINARY;
             break;
         }
         first = 0;
-        if ((rc = dupfind_doc_feed(w->doc, w->buf, (size_t)n)) < 0) {
+        if (status == READ_UTF16)
+            rc = dupfind_doc_feed(w->doc, w->conv,
+                                  utf16_convert(&u16, w->buf, (size_t)n,
+                                                w->conv));
+        else
+            rc = dupfind_doc_feed(w->doc, w->buf, (size_t)n);
+        if (rc < 0) {
             *err = rc;
             status = READ_FATAL;
             break;
         }
     }
     close(fd);
+    if (status == READ_UTF16) {
+        rc = dupfind_doc_feed(w->doc, w->conv,
+                              utf16_convert(&u16, NULL, 0, w->conv));
+        status = rc < 0 ? READ_FATAL : READ_OK;
+        *err = rc;
+    }
     if (status == READ_OK && (rc = dupfind_doc_finish(w->doc)) < 0) {
         *err = rc;
         status = READ_FATAL;
@@ -336,7 +464,11 @@ static void commit(reader *r)
             cli_error("%s: %s", j->path, dupfind_strerror(j->err));
             r->fatal = r->trouble = 1;
             break;
+        case READ_DEVICE:
+            cli_error("%s: device file skipped", j->path);
+            break;
         case READ_SKIP:
+        case READ_UTF16:
             break;
         }
         free(j->path);
@@ -467,6 +599,7 @@ void reader_free(reader *r)
     for (i = 0; r->w && i < r->nthreads; i++) {
         dupfind_doc_free(r->w[i].doc);
         free(r->w[i].buf);
+        free(r->w[i].conv);
     }
     for (i = 0; i < r->njobs; i++) {
         free(r->jobs[i].path);
