@@ -193,6 +193,109 @@ static void test_band_rec_ids_ascend_in_runs(void **state)
     free(tmp);
 }
 
+/* Reference for radix_sort_u64_from: by v >> lo, ties in input order. */
+typedef struct {
+    uint64_t v;
+    size_t pos;
+    unsigned lo;
+} val_pos;
+
+static int cmp_val_pos(const void *x, const void *y)
+{
+    const val_pos *a = x, *b = y;
+    uint64_t ka = a->v >> a->lo, kb = b->v >> b->lo;
+
+    if (ka != kb)
+        return ka < kb ? -1 : 1;
+    return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+/* radix_sort_u64_from sorts by bits lo..63 only, stably: the lower bits
+ * keep their input order. */
+static void test_radix_from(void **state)
+{
+    /* lo = 64 (no key bits) is left out: a[i] >> 64 is undefined */
+    static const unsigned los[] = { 0, 1, 10, 11, 12, 32, 33, 53, 54, 63 };
+    size_t li, si;
+    int kind;
+
+    (void)state;
+    for (li = 0; li < sizeof(los) / sizeof(los[0]); li++)
+        for (kind = 0; kind < K_COUNT; kind++)
+            for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+                test_rng r = { 5 + li * 1000 + (uint64_t)kind * 50 + si };
+                size_t n = sizes[si], i;
+                uint64_t *a = malloc((n + 1) * sizeof(*a));
+                uint64_t *tmp = malloc((n + 1) * sizeof(*tmp));
+                val_pos *ref = malloc((n + 1) * sizeof(*ref));
+
+                assert_non_null(a);
+                assert_non_null(tmp);
+                assert_non_null(ref);
+                for (i = 0; i < n; i++) {
+                    a[i] = gen_key(&r, kind, i, n);
+                    /* low bits: a tag of the input position */
+                    if (los[li] >= 20)
+                        a[i] = (a[i] & ~(uint64_t)0xFFFFF) | (i & 0xFFFFF);
+                    ref[i].v = a[i];
+                    ref[i].pos = i;
+                    ref[i].lo = los[li];
+                }
+                radix_sort_u64_from(a, tmp, n, los[li]);
+                qsort(ref, n, sizeof(*ref), cmp_val_pos);
+                for (i = 0; i < n; i++)
+                    if (a[i] != ref[i].v) {
+                        print_error("lo %u kind %d n %zu: [%zu] = %llx, "
+                                    "want %llx\n", los[li], kind, n, i,
+                                    (unsigned long long)a[i],
+                                    (unsigned long long)ref[i].v);
+                        fail();
+                    }
+                free(a);
+                free(tmp);
+                free(ref);
+            }
+}
+
+/* The use in lsh.c: key << 32 | id made in id order, sorted from bit
+ * 32: ids ascend within a run of equal keys. */
+static void test_radix_from_key_id(void **state)
+{
+    test_rng r = { 31 };
+    size_t n = 20000, i;
+    uint64_t *a = malloc(n * sizeof(*a)), *tmp = malloc(n * sizeof(*tmp));
+
+    (void)state;
+    assert_non_null(a);
+    assert_non_null(tmp);
+    for (i = 0; i < n; i++)
+        a[i] = (uint64_t)(uint32_t)(rng_below(&r, 300) * 0x9E3779B1u) << 32 |
+               (uint32_t)i;
+    radix_sort_u64_from(a, tmp, n, 32);
+    for (i = 1; i < n; i++) {
+        assert_true(a[i - 1] >> 32 <= a[i] >> 32);
+        if (a[i - 1] >> 32 == a[i] >> 32)
+            assert_true((uint32_t)a[i - 1] < (uint32_t)a[i]);
+    }
+    free(a);
+    free(tmp);
+}
+
+/* sort_u64 of no values must not hand a null pointer to qsort: C11
+ * 7.22.5 wants valid pointers even for zero elements, and a build with
+ * DUPFIND_SANITIZE=undefined aborts.  lsh_candidates() does exactly
+ * that whenever a corpus has no candidate pair (pairs_compact(NULL, 0)),
+ * so under UBSan unit_lsh and unit_api abort too. */
+static void test_sort_u64_null_empty(void **state)
+{
+    (void)state;
+    KNOWN_BUG("sort.c: sort_u64(NULL, 0) calls qsort(NULL, 0, ...), "
+              "undefined behaviour (UBSan: null pointer passed as "
+              "argument 1); reached from lsh.c pairs_compact() whenever "
+              "there is no candidate pair");
+    sort_u64(NULL, 0);
+}
+
 /* n = 0 and n = 1 leave the data alone and do not touch tmp. */
 static void test_trivial_sizes(void **state)
 {
@@ -218,7 +321,10 @@ int main(void)
         cmocka_unit_test(test_sort_u64),
         cmocka_unit_test(test_radix_band_rec_stable),
         cmocka_unit_test(test_band_rec_ids_ascend_in_runs),
+        cmocka_unit_test(test_radix_from),
+        cmocka_unit_test(test_radix_from_key_id),
         cmocka_unit_test(test_trivial_sizes),
+        cmocka_unit_test(test_sort_u64_null_empty),
     };
 
     return cmocka_run_group_tests_name("sort", tests, NULL, NULL);

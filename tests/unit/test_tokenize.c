@@ -796,6 +796,146 @@ static void test_long_non_ascii_runs(void **state)
     }
 }
 
+/* Texts that are mostly ASCII: long runs with words of every length
+ * (1 to 600 bytes, so words cross the 64-byte blocks of the ASCII fast
+ * path and the word buffer), all kinds of ASCII separators including
+ * NUL and controls, and now and then a non-ASCII piece, a combining mark
+ * straight after an ASCII letter, or invalid bytes. */
+static void ascii_heavy_text(test_rng *r, size_t target, char **raw,
+                             size_t *rawn, char **valid, size_t *validn)
+{
+    static const char seps[] = " .,;:!?-_()[]{}\t\n\r\"'/\\@#$%^&*+=<>|~`"
+                               "\001\037\177";
+    static const char alnum[] = "abcdefghijklmnopqrstuvwxyz"
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    size_t cap = target + 1200, rn = 0, vn = 0;
+    char *rb = malloc(cap * 3), *vb = malloc(cap * 3);
+    int prev_trunc = 0;
+
+    assert_non_null(rb);
+    assert_non_null(vb);
+    while (rn < target) {
+        unsigned what = (unsigned)rng_below(r, 100);
+
+        if (what < 70) {
+            unsigned lk = (unsigned)rng_below(r, 10);
+            size_t len = lk < 6 ? 1 + rng_below(r, 10)
+                       : lk < 9 ? 11 + rng_below(r, 90)
+                       : 101 + rng_below(r, 500), j;
+
+            for (j = 0; j < len; j++) {
+                char c = alnum[rng_below(r, sizeof(alnum) - 1)];
+
+                rb[rn++] = c;
+                vb[vn++] = c;
+            }
+            prev_trunc = 0;
+        } else if (what < 88) {
+            size_t len = 1 + (size_t)rng_below(r, 3), j;
+
+            for (j = 0; j < len; j++) {
+                /* sizeof - 1 leaves out the final NUL; NUL separately */
+                char c = rng_below(r, 20) == 0 ? '\0'
+                         : seps[rng_below(r, sizeof(seps) - 1)];
+
+                rb[rn++] = c;
+                vb[vn++] = c;
+            }
+            prev_trunc = 0;
+        } else if (what < 93) {
+            /* combining mark on whatever came last */
+            static const char *const marks[] = { "\xCC\x81", "\xCC\x88",
+                                                 "\xCC\xA7", "\xCC\xB8" };
+            const char *m = marks[rng_below(r, 4)];
+
+            if (prev_trunc)
+                continue;
+            memcpy(rb + rn, m, 2);
+            memcpy(vb + vn, m, 2);
+            rn += 2;
+            vn += 2;
+        } else {
+            const piece *pc = &pieces[rng_below(r, NPIECES)];
+            size_t len = strlen(pc->bytes);
+
+            if (prev_trunc && (unsigned char)pc->bytes[0] >= 0x80 &&
+                (unsigned char)pc->bytes[0] <= 0xBF)
+                continue;
+            memcpy(rb + rn, pc->bytes, len);
+            rn += len;
+            if (pc->invalid) {
+                memcpy(vb + vn, "\xEF\xBF\xBD", 3);
+                vn += 3;
+            } else {
+                memcpy(vb + vn, pc->bytes, len);
+                vn += len;
+            }
+            prev_trunc = pc->truncated;
+        }
+    }
+    *raw = rb;
+    *rawn = rn;
+    *valid = vb;
+    *validn = vn;
+}
+
+static void test_ascii_heavy_texts(void **state)
+{
+    test_rng r = { 0xa5c11 };
+    size_t it;
+
+    (void)state;
+    for (it = 0; it < 300; it++) {
+        char *raw, *valid;
+        size_t rn, vn;
+
+        ascii_heavy_text(&r, (size_t)rng_below(&r, 3000), &raw, &rn,
+                         &valid, &vn);
+        check_text((int)(it % 3 == 2), raw, rn, valid, vn, &r, it);
+        free(raw);
+        free(valid);
+    }
+}
+
+/* Whole words of every length 1..300 at every offset 0..70 of a run:
+ * the word mask's block edges and the word buffer's end. */
+static void test_ascii_word_lengths_and_offsets(void **state)
+{
+    char text[400];
+    u64vec got = { 0 };
+    size_t len, off, k;
+
+    (void)state;
+    for (len = 1; len <= 300; len += (len < 70 ? 1 : 7))
+        for (off = 0; off <= 70; off++) {
+            size_t n = 0, i;
+            char word[300];
+
+            for (i = 0; i < off; i++)
+                text[n++] = i % 5 == 4 ? 'z' : ' ';  /* some short words */
+            text[n++] = ' ';
+            for (i = 0; i < len; i++)
+                word[i] = (char)((i * 7 + len) % 26 + (i % 3 ? 'a' : 'A'));
+            memcpy(text + n, word, len);
+            n += len;
+            text[n++] = ',';
+            text[n++] = 'Q';
+            for (i = 0; i < len; i++)
+                word[i] = (char)(word[i] | 0x20);
+            for (k = 0; k < 3; k++) {
+                static const size_t chunks[] = { 0, 1, 64 };
+
+                run_tok(0, SEED, text, n, chunks[k], &got);
+                assert_true(got.n >= 2);
+                assert_int_equal(got.v[got.n - 2],
+                                 tokenize_hash(word, len, SEED));
+                assert_int_equal(got.v[got.n - 1],
+                                 tokenize_hash("q", 1, SEED));
+            }
+        }
+    u64vec_free(&got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -810,6 +950,8 @@ int main(void)
         cmocka_unit_test(test_reset),
         cmocka_unit_test(test_streaming_invariance),
         cmocka_unit_test(test_long_non_ascii_runs),
+        cmocka_unit_test(test_ascii_heavy_texts),
+        cmocka_unit_test(test_ascii_word_lengths_and_offsets),
     };
 
     return cmocka_run_group_tests_name("tokenize", tests, NULL, NULL);
