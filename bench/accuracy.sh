@@ -54,7 +54,13 @@ fi
 find "$corpus/docs" -type f -name '*.txt' | LC_ALL=C sort > "$out/files.txt"
 
 echo "machine: $(nproc) cores, $(uname -sm), $(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"), $(${CC:-cc} --version 2>/dev/null | head -n1)"
-echo "dupfind: $("$dupfind" --version 2>/dev/null | head -n1)"
+if rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null); then
+    git -C "$root" diff --quiet HEAD -- src include CMakeLists.txt ||
+        rev="$rev + uncommitted changes"
+else
+    rev="unknown (not a git checkout)"
+fi
+echo "dupfind: $("$dupfind" --version 2>/dev/null | head -n1), source $rev"
 echo "corpus: $corpus ($(wc -l < "$out/files.txt") documents, $(du -sh "$corpus/docs" | cut -f1), seed $seed)"
 
 # 3. Ground truth.
