@@ -48,8 +48,8 @@ ref="$build/bench/dupfind_exact_ref"
 # 2. Corpus (generated once per seed and size).
 if [ ! -f "$corpus/manifest.tsv" ]; then
     rm -rf "$corpus"
-    python3 "$root/bench/gen_corpus.py" --seed "$seed" --docs "$docs" \
-            --out "$corpus"
+    (cd "$root" && python3 bench/gen_corpus.py --seed "$seed" \
+            --docs "$docs" --out "${corpus#"$root"/}")
 fi
 find "$corpus/docs" -type f -name '*.txt' | LC_ALL=C sort > "$out/files.txt"
 
@@ -61,7 +61,7 @@ else
     rev="unknown (not a git checkout)"
 fi
 echo "dupfind: $("$dupfind" --version 2>/dev/null | head -n1), source $rev"
-echo "corpus: $corpus ($(wc -l < "$out/files.txt") documents, $(du -sh "$corpus/docs" | cut -f1), seed $seed)"
+echo "corpus: ${corpus#"$root"/} ($(wc -l < "$out/files.txt") documents, $(du -sh "$corpus/docs" | cut -f1), seed $seed)"
 
 # 3. Ground truth.
 t0=$(now)
@@ -77,7 +77,7 @@ run() {
         > "$out/$name.jsonl"
     t1=$(now)
     echo "$name $(elapsed "$t0" "$t1")" >> "$out/times.txt"
-    echo "run $name: dupfind $* -> $(wc -l < "$out/$name.jsonl") pairs in $(elapsed "$t0" "$t1") s"
+    echo "run $name: dupfind -q --format=jsonl${*:+ $*} -> $(wc -l < "$out/$name.jsonl") pairs in $(elapsed "$t0" "$t1") s"
 }
 : > "$out/times.txt"
 run defaults

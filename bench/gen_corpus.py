@@ -36,8 +36,9 @@ adverbs, names made of syllables, numbers), each word class drawn with
 Zipf-like (Zipf-Mandelbrot, s = 1) frequencies, and a per-document topic
 that favours 30 of the nouns; paragraphs of 2 to 8 sentences; documents
 of 150 to 1,500 words (log-uniform).  The output depends only on --seed
-and --docs (Python's random.Random is stable across versions for the
-calls used here).
+and --docs: random.Random with a fixed seed, no other source of
+randomness, no hash-order dependence (checked with Python 3.11; the
+calls used are ones whose results Python keeps stable across versions).
 """
 
 import argparse
