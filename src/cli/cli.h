@@ -79,17 +79,23 @@ int cli_usage_error(const char *fmt, ...)
  * a regular file found in a directory. */
 typedef struct inputs inputs;
 typedef int (*inputs_file_fn)(void *ud, const char *path, int operand);
+typedef void (*inputs_error_fn)(void *ud, const char *path,
+                                const char *msg);
 struct inputs {
     const cli_options *opt;
     inputs_file_fn on_file;  /* returns -1 to stop the walk */
+    inputs_error_fn on_error;/* reports; NULL: print at once */
     void *ud;
     int trouble;             /* something could not be read */
     int stop;                /* on_file asked to stop */
+    void *seen;              /* files queued, by device and inode */
 };
 /* A command-line operand: file, directory (walked) or "-" (a list). */
 void inputs_operand(inputs *in, const char *path);
 /* A list of paths, one per line or NUL-terminated, from f. */
 void inputs_list(inputs *in, FILE *f, const char *what);
+/* Frees what the walk keeps (the set of files seen). */
+void inputs_release(inputs *in);
 
 /* Reading and sketching on all cores (reader.c). */
 #define READER_BATCH 1024   /* documents sketched between commits */
@@ -107,10 +113,13 @@ typedef enum {
 typedef struct reader reader;
 typedef struct reader_worker reader_worker;
 
-/* Where a document can be read again: a file (source < 0: the name is
- * its path) or a record of a source (records.c). */
+/* Where a document can be read again: a file (the name is its path),
+ * a stream that cannot be read twice (a FIFO named as an operand), or
+ * a record of a source (records.c). */
+#define DOC_FILE   (-1)
+#define DOC_STREAM (-2)
 typedef struct {
-    int source;           /* records source index, or -1 for a file */
+    int source;           /* records source index >= 0, or DOC_* */
     int term;             /* the record had a terminator after it */
     uint64_t line;        /* record number in its source, from 1 */
     uint64_t offset;      /* record bytes: offset in the source */
@@ -150,9 +159,15 @@ void reader_free(reader *r);
 void reader_count_df(reader *r, dupfind_df *df);
 /* The main thread's worker, for re-reading documents afterwards. */
 reader_worker *reader_main_worker(reader *r);
-/* Reads and sketches one document with w's builder. */
+/* Reads and sketches one document with w's builder; sets loc->source
+ * to DOC_FILE or DOC_STREAM when loc is not NULL. */
 read_status reader_read(const cli_options *opt, reader_worker *w,
-                        const char *path, int operand, int *err);
+                        const char *path, int operand, int *err,
+                        doc_loc *loc);
+/* Queues an error found while walking the inputs, so it is printed in
+ * input order with the notes of the documents around it.  msg must be
+ * a static string (strerror's, or a literal). */
+int reader_queue_error(reader *r, const char *path, const char *msg);
 /* The builder holding the last document reader_read sketched. */
 dupfind_doc *reader_worker_doc(reader_worker *w);
 

@@ -14,6 +14,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,13 +30,101 @@ typedef struct dir_stack {
 
 static void trouble(inputs *in, const char *path, const char *why)
 {
-    cli_error("%s: %s", path, why);
+    if (in->on_error)
+        in->on_error(in->ud, path, why);
+    else
+        cli_error("%s: %s", path, why);
     in->trouble = 1;
 }
 
-static void queue(inputs *in, const char *path, int operand)
+/* The regular files queued so far, by device and inode, so a file named
+ * twice (or reached again through a link) is one document. */
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+} file_id;
+
+typedef struct {
+    file_id *slot;     /* ino == 0 && dev == 0 marks an empty slot */
+    size_t cap, n;     /* power of two; entries */
+} file_set;
+
+static size_t file_hash(const file_id *f, size_t mask)
 {
-    if (!in->stop && in->on_file(in->ud, path, operand) < 0)
+    uint64_t h = ((uint64_t)f->dev * 0x9E3779B97F4A7C15ULL) ^
+                 ((uint64_t)f->ino * 0xC2B2AE3D27D4EB4FULL);
+    return (size_t)(h ^ h >> 29) & mask;
+}
+
+/* Returns 1 if f was new (and adds it), 0 if seen, -1 out of memory. */
+static int file_set_add(file_set *s, const file_id *f)
+{
+    size_t i, mask;
+
+    if (f->dev == 0 && f->ino == 0)
+        return 1;                      /* cannot be told apart: read it */
+    if (2 * (s->n + 1) > s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 256, j;
+        file_id *ns = calloc(ncap, sizeof(*ns));
+
+        if (!ns)
+            return -1;
+        for (j = 0; j < s->cap; j++) {
+            if (s->slot[j].dev == 0 && s->slot[j].ino == 0)
+                continue;
+            for (i = file_hash(&s->slot[j], ncap - 1);
+                 ns[i].dev || ns[i].ino; i = (i + 1) & (ncap - 1))
+                ;
+            ns[i] = s->slot[j];
+        }
+        free(s->slot);
+        s->slot = ns;
+        s->cap = ncap;
+    }
+    mask = s->cap - 1;
+    for (i = file_hash(f, mask); s->slot[i].dev || s->slot[i].ino;
+         i = (i + 1) & mask)
+        if (s->slot[i].dev == f->dev && s->slot[i].ino == f->ino)
+            return 0;
+    s->slot[i] = *f;
+    s->n++;
+    return 1;
+}
+
+void inputs_release(inputs *in)
+{
+    file_set *s = in->seen;
+
+    if (s)
+        free(s->slot);
+    free(s);
+    in->seen = NULL;
+}
+
+static void queue(inputs *in, const char *path, int operand,
+                  const struct stat *st)
+{
+    if (in->stop)
+        return;
+    if (S_ISREG(st->st_mode)) {
+        file_id f = { st->st_dev, st->st_ino };
+        int r;
+
+        if (!in->seen && !(in->seen = calloc(1, sizeof(file_set)))) {
+            trouble(in, path, strerror(ENOMEM));
+            in->stop = 1;
+            return;
+        }
+        r = file_set_add(in->seen, &f);
+        if (r == 0)
+            return;                    /* the same file again */
+        if (r < 0) {
+            trouble(in, path, strerror(ENOMEM));
+            in->stop = 1;
+            return;
+        }
+    }
+    if (in->on_file(in->ud, path, operand) < 0)
         in->stop = 1;
 }
 
@@ -118,7 +207,7 @@ static void walk_dir(inputs *in, const char *path, const dir_stack *up,
         if (S_ISDIR(st.st_mode))
             walk_dir(in, child, &here, &st);
         else if (S_ISREG(st.st_mode))
-            queue(in, child, 0);
+            queue(in, child, 0, &st);
     }
     for (i = 0; i < n; i++)
         free(names[i]);
@@ -141,7 +230,7 @@ static void path_entry(inputs *in, const char *path)
     if (S_ISDIR(st.st_mode))
         walk_dir(in, path, NULL, &st);
     else
-        queue(in, path, 1);
+        queue(in, path, 1, &st);
 }
 
 void inputs_list(inputs *in, FILE *f, const char *what)

@@ -35,6 +35,13 @@ static int on_file(void *ud, const char *path, int operand)
     return reader_queue(r->rd, path, operand);
 }
 
+static void on_input_error(void *ud, const char *path, const char *msg)
+{
+    run_state *r = ud;
+
+    reader_queue_error(r->rd, path, msg);
+}
+
 /* Re-reads document id and returns its sorted distinct shingles in
  * *out (malloc'd copy).  Returns 0, or -1 when it could not be read. */
 static int load_shingles(run_state *r, uint32_t id, uint64_t **out,
@@ -60,8 +67,15 @@ static int load_shingles(run_state *r, uint32_t id, uint64_t **out,
         }
         st = reader_sketch_text(w, text, len, &err);
         free(text);
+    } else if (loc->source == DOC_STREAM) {
+        /* A FIFO or pipe named as an operand is gone once read. */
+        cli_error("%s: not a regular file, cannot be read again: "
+                  "its scores stay estimates", path);
+        if (r->opt->verify == VERIFY_EXACT)
+            r->trouble = 1;
+        return -1;
     } else {
-        st = reader_read(r->opt, w, path, 1, &err);
+        st = reader_read(r->opt, w, path, 1, &err, NULL);
     }
     if (st != READ_OK) {
         if (st == READ_FATAL)
@@ -342,6 +356,7 @@ int main(int argc, char **argv)
     char errbuf[256];
     int rc, i, status = EXIT_OK;
 
+    memset(&in, 0, sizeof(in));
     rc = cli_parse(&opt, argc, argv);
     if (rc >= 0)
         return finish_output() < 0 ? EXIT_TROUBLE : rc;
@@ -379,6 +394,7 @@ int main(int argc, char **argv)
     memset(&in, 0, sizeof(in));
     in.opt = &opt;
     in.on_file = on_file;
+    in.on_error = on_input_error;
     in.ud = &r;
     if (opt.files_from) {
         if (!strcmp(opt.files_from, "-")) {
@@ -458,6 +474,7 @@ cleanup:
     if (finish_output() < 0)
         status = EXIT_TROUBLE;
     dupfind_results_free(res);
+    inputs_release(&in);
     reader_free(r.rd);
     records_free(r.rs);
     dupfind_ctx_free(r.ctx);

@@ -37,6 +37,7 @@ typedef struct {
     char *text;                /* owned: a record's text, or NULL */
     size_t text_len;           /* bytes of text */
     doc_loc loc;               /* where to read it again */
+    const char *msg;           /* READ_ERROR from the walk: its text */
     int operand;               /* named directly: read whatever it is */
     read_status status;        /* outcome */
     int err;                   /* errno (READ_ERROR) or DUPFIND_E* */
@@ -171,7 +172,8 @@ static int utf16_bom(const unsigned char *p, size_t n)
 }
 
 read_status reader_read(const cli_options *opt, reader_worker *w,
-                        const char *path, int operand, int *err)
+                        const char *path, int operand, int *err,
+                        doc_loc *loc)
 {
     struct stat st;
     int fd, first = 1, rc, bom;
@@ -204,6 +206,8 @@ read_status reader_read(const cli_options *opt, reader_worker *w,
         close(fd);                 /* /dev/zero would never end */
         return READ_DEVICE;
     }
+    if (loc)
+        loc->source = S_ISREG(st.st_mode) ? DOC_FILE : DOC_STREAM;
 #ifdef POSIX_FADV_SEQUENTIAL
     if (S_ISREG(st.st_mode))
         (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -218,6 +222,17 @@ read_status reader_read(const cli_options *opt, reader_worker *w,
             *err = errno;
             status = READ_ERROR;
             break;
+        }
+        /* A pipe may deliver the first bytes in small pieces: look at a
+         * full probe's worth before deciding it is text. */
+        while (first && n > 0 && n < BINARY_PROBE) {
+            ssize_t m = read(fd, w->buf + n, (size_t)(BINARY_PROBE - n));
+
+            if (m < 0 && errno == EINTR)
+                continue;
+            if (m <= 0)
+                break;
+            n += m;
         }
         if (n == 0)
             break;
@@ -286,10 +301,13 @@ static void run_job(reader *r, reader_worker *w, size_t i)
 {
     reader_job *j = &r->jobs[i];
 
+    if (j->msg)
+        return;                    /* an error of the walk, in order */
     if (j->text)
         j->status = reader_sketch_text(w, j->text, j->text_len, &j->err);
     else
-        j->status = reader_read(r->opt, w, j->path, j->operand, &j->err);
+        j->status = reader_read(r->opt, w, j->path, j->operand, &j->err,
+                                &j->loc);
     j->bytes = w->bytes;
     if (j->status == READ_OK) {
         memcpy(r->sigs + i * r->k, dupfind_doc_signature(w->doc),
@@ -457,7 +475,7 @@ static void commit(reader *r)
             break;
         case READ_ERROR:
             r->stats.errors++;
-            cli_error("%s: %s", j->path, strerror(j->err));
+            cli_error("%s: %s", j->path, j->msg ? j->msg : strerror(j->err));
             r->trouble = 1;
             break;
         case READ_FATAL:
@@ -504,7 +522,7 @@ static reader_job *next_job(reader *r, const char *name)
         return NULL;
     j = &r->jobs[r->njobs];
     memset(j, 0, sizeof(*j));
-    j->loc.source = -1;
+    j->loc.source = DOC_FILE;
     j->path = strdup(name);
     if (!j->path) {
         cli_error("%s: %s", name, strerror(ENOMEM));
@@ -528,6 +546,17 @@ int reader_queue(reader *r, const char *path, int operand)
     if (!j)
         return -1;
     j->operand = operand;
+    return job_queued(r);
+}
+
+int reader_queue_error(reader *r, const char *path, const char *msg)
+{
+    reader_job *j = next_job(r, path);
+
+    if (!j)
+        return -1;
+    j->status = READ_ERROR;
+    j->msg = msg;
     return job_queued(r);
 }
 
