@@ -1215,6 +1215,180 @@ static void test_char_shingles(void **state)
     dupfind_ctx_free(ctx);
 }
 
+/* A signature copied out of a builder and added later equals adding the
+ * builder itself. */
+static void test_add_signature(void **state)
+{
+    dupfind_ctx *c1 = new_ctx(NULL), *c2 = new_ctx(NULL);
+    dupfind_doc *doc;
+    dupfind_results *r1, *r2;
+    text t = { 0 };
+    test_rng r = { 15 };
+    int d;
+    size_t i;
+
+    (void)state;
+    assert_int_equal(dupfind_doc_new(&doc, c1), 0);
+    for (d = 0; d < 12; d++) {
+        uint32_t sig[128], id1, id2;
+        uint64_t count;
+        char name[8];
+
+        snprintf(name, sizeof(name), "d%d", d);
+        if (d % 3 != 1)
+            random_words(&t, &r, 100, 3000);
+        build(doc, t.s, t.n, 0);
+        memcpy(sig, dupfind_doc_signature(doc), sizeof(sig));
+        count = dupfind_doc_shingle_count(doc);
+        assert_int_equal(dupfind_ctx_add(c1, &id1, name, strlen(name), doc),
+                         0);
+        dupfind_doc_reset(doc);          /* the copy must not need doc */
+        assert_int_equal(dupfind_ctx_add_signature(c2, &id2, name,
+                                                   strlen(name), sig,
+                                                   count), 0);
+        assert_int_equal(id1, id2);
+        assert_int_equal(dupfind_ctx_doc_shingles(c2, id2), count);
+    }
+    r1 = find(c1);
+    r2 = find(c2);
+    assert_true(dupfind_results_count(r1) >= 4);
+    assert_int_equal(dupfind_results_count(r1), dupfind_results_count(r2));
+    for (i = 0; i < dupfind_results_count(r1); i++)
+        assert_memory_equal(dupfind_results_pair(r1, i),
+                            dupfind_results_pair(r2, i),
+                            sizeof(dupfind_pair));
+    dupfind_results_free(r1);
+    dupfind_results_free(r2);
+    dupfind_doc_free(doc);
+    dupfind_ctx_free(c1);
+    dupfind_ctx_free(c2);
+    free(t.s);
+}
+
+/* The list of kernels ends with "scalar", names the kernel AUTO picks,
+ * and is truncated like snprintf. */
+static void test_simd_kernels(void **state)
+{
+    char buf[128], small[8];
+    size_t n, m;
+    dupfind_options o;
+    dupfind_ctx *ctx;
+
+    (void)state;
+    n = dupfind_simd_kernels(buf, sizeof(buf));
+    assert_true(n > 0 && n < sizeof(buf));
+    assert_int_equal(strlen(buf), n);
+    assert_true(n >= 6 && strcmp(buf + n - 6, "scalar") == 0);
+    ctx = new_ctx(NULL);
+    /* AUTO takes the best: the first name of the list */
+    assert_int_equal(strncmp(buf, dupfind_ctx_simd_name(ctx),
+                             strlen(dupfind_ctx_simd_name(ctx))), 0);
+    dupfind_ctx_free(ctx);
+    dupfind_options_init(&o);
+    o.simd = DUPFIND_SIMD_SCALAR;
+    ctx = new_ctx(&o);
+    assert_string_equal(dupfind_ctx_simd_name(ctx), "scalar");
+    dupfind_ctx_free(ctx);
+
+    assert_int_equal(dupfind_simd_kernels(NULL, 0), n);
+    memset(small, 'x', sizeof(small));
+    m = dupfind_simd_kernels(small, 4);
+    assert_int_equal(m, n);
+    assert_memory_equal(small, buf, 3);
+    assert_int_equal(small[3], '\0');
+    assert_int_equal(small[4], 'x');
+    m = dupfind_simd_kernels(small, 1);
+    assert_int_equal(m, n);
+    assert_int_equal(small[0], '\0');
+}
+
+/* --ignore-common: shingles in more than max_docs documents are left
+ * out of the signatures and counts, so documents that share only
+ * boilerplate stop pairing; the rest is untouched. */
+static void test_ignore_common(void **state)
+{
+    enum { NB = 6 };
+    text boiler = { 0 }, uniq = { 0 }, x = { 0 }, docs[NB + 2];
+    test_rng r = { 16 };
+    dupfind_df *df;
+    dupfind_ctx *ctx;
+    dupfind_doc *doc;
+    dupfind_results *res;
+    int d, pass;
+
+    (void)state;
+    memset(docs, 0, sizeof(docs));
+    random_words(&boiler, &r, 200, 1000000);
+    random_words(&x, &r, 300, 1000000);
+    for (d = 0; d < NB; d++) {
+        random_words(&uniq, &r, 100, 1000000);
+        text_add(&docs[d], boiler.s, boiler.n);
+        text_add(&docs[d], " ", 1);
+        text_add(&docs[d], uniq.s, uniq.n);
+    }
+    text_add(&docs[NB], x.s, x.n);
+    text_add(&docs[NB + 1], x.s, x.n);
+
+    /* pass 1: document frequencies */
+    assert_int_equal(dupfind_df_new(&df), 0);
+    ctx = new_ctx(NULL);
+    assert_int_equal(dupfind_doc_new(&doc, ctx), 0);
+    for (d = 0; d < NB + 2; d++) {
+        build(doc, docs[d].s, docs[d].n, 0);
+        dupfind_df_add(df, doc);
+    }
+    assert_int_equal(dupfind_df_docs(df), NB + 2);
+    /* without ignoring, the boilerplate pairs the first NB documents */
+    for (d = 0; d < NB + 2; d++)
+        add(ctx, doc, "d", docs[d].s, docs[d].n);
+    res = find(ctx);
+    assert_true(dupfind_results_count(res) > 1);
+    dupfind_results_free(res);
+    dupfind_doc_free(doc);
+    dupfind_ctx_free(ctx);
+
+    /* pass 2: max_docs 2 drops the boilerplate (in 6 documents) and
+     * keeps the x shingles (in 2); max_docs 6 keeps everything */
+    for (pass = 0; pass < 2; pass++) {
+        uint64_t max_docs = pass ? NB : 2;
+
+        ctx = new_ctx(NULL);
+        assert_int_equal(dupfind_ctx_ignore_common(ctx, df, max_docs), 0);
+        assert_int_equal(dupfind_doc_new(&doc, ctx), 0);
+        for (d = 0; d < NB + 2; d++) {
+            const uint64_t *sh;
+            size_t n, i;
+
+            add(ctx, doc, "d", docs[d].s, docs[d].n);
+            /* 300 words: 296 shingles, 196 of them all boilerplate */
+            assert_int_equal(dupfind_doc_shingle_count(doc),
+                             d < NB && !pass ? 100 : 296);
+            assert_int_equal(dupfind_doc_shingles(doc, &sh, &n), 0);
+            assert_int_equal(n, dupfind_doc_shingle_count(doc));
+            for (i = 1; i < n; i++)
+                assert_true(sh[i - 1] < sh[i]);
+        }
+        res = find(ctx);
+        check_pairs(res, NB + 2);
+        if (!pass) {
+            assert_int_equal(dupfind_results_count(res), 1);
+            assert_int_equal(dupfind_results_pair(res, 0)->a, NB);
+            assert_int_equal(dupfind_results_pair(res, 0)->b, NB + 1);
+        } else {
+            assert_true(dupfind_results_count(res) > 1);
+        }
+        dupfind_results_free(res);
+        dupfind_doc_free(doc);
+        dupfind_ctx_free(ctx);
+    }
+    dupfind_df_free(df);
+    for (d = 0; d < NB + 2; d++)
+        free(docs[d].s);
+    free(boiler.s);
+    free(uniq.s);
+    free(x.s);
+}
+
 /* ------------------------------------------------------------------ */
 /* Accuracy                                                             */
 /* ------------------------------------------------------------------ */
@@ -1365,6 +1539,9 @@ int main(void)
         cmocka_unit_test(test_many_documents),
         cmocka_unit_test(test_empty_corpus),
         cmocka_unit_test(test_char_shingles),
+        cmocka_unit_test(test_add_signature),
+        cmocka_unit_test(test_simd_kernels),
+        cmocka_unit_test(test_ignore_common),
         cmocka_unit_test(test_estimate_accuracy),
         cmocka_unit_test(test_shingles_after_finish_not_stale),
     };
