@@ -26,8 +26,13 @@
  *     jaccard  a_in_b  b_in_a  a  b
  *
  * with 6 decimals; names are escaped as dupfind's TSV does (\\ \t \n \r).
- * Cost: O(total shingles * log) for the index plus the sum over shingles
- * of (documents sharing it)^2 / 2 counter increments.
+ * Cost: O(total shingles) for the index (radix sort) plus the sum over
+ * shingles of (documents sharing it)^2 / 2 counter increments.
+ *
+ * Files are fed to the library as they are, as UTF-8: unlike the dupfind
+ * program's reader, this tool neither skips binary files nor decodes
+ * UTF-16 files (byte order mark).  The corpora of bench/ are UTF-8 text,
+ * where both read the same bytes.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
