@@ -28,11 +28,17 @@ typedef struct {
 
 static void text_add(text *t, const char *s, size_t n)
 {
-    if (t->n + n + 1 > t->cap) {
+    size_t need = t->n + n + 1;
+
+    if (n > SIZE_MAX / 4 || need > SIZE_MAX / 4) {
+        fail();
+        return;
+    }
+    if (need > t->cap) {
         size_t ncap = t->cap ? t->cap : 256;
         char *p;
 
-        while (ncap < t->n + n + 1)
+        while (ncap < need)
             ncap *= 2;
         p = realloc(t->s, ncap);
         assert_non_null(p);
@@ -328,6 +334,7 @@ static void test_options_validation(void **state)
                 fail();
             }
             assert_non_null(ctx);
+            assert_string_equal(err, "");     /* cleared on success */
             dupfind_ctx_free(ctx);
             continue;
         }
@@ -1215,6 +1222,159 @@ static void test_char_shingles(void **state)
     dupfind_ctx_free(ctx);
 }
 
+/* Character shingles on text without spaces (Chinese): a one-character
+ * change still pairs, other text does not. */
+static void test_char_shingles_cjk(void **state)
+{
+    dupfind_options o;
+    dupfind_ctx *ctx;
+    dupfind_doc *doc;
+    dupfind_results *res;
+    const dupfind_pair *p;
+    const char *a = "我们今天在公园里散步，看到很多人在湖边钓鱼和下棋，"
+                    "天气非常好，大家都很开心。";
+    const char *b = "我们今天在公园里散步，看到很多人在湖边钓鱼和下棋，"
+                    "天气非常好，大家都很高兴。";
+    const char *c = "明天的会议改到下午三点，请各部门负责人准时参加并"
+                    "准备好季度报告。";
+
+    (void)state;
+    dupfind_options_init(&o);
+    o.shingle_kind = DUPFIND_SHINGLE_CHARS;
+    o.shingle_len = 3;
+    ctx = new_ctx(&o);
+    assert_int_equal(dupfind_doc_new(&doc, ctx), 0);
+    add_str(ctx, doc, "a", a);
+    add_str(ctx, doc, "b", b);
+    add_str(ctx, doc, "c", c);
+    res = find(ctx);
+    check_pairs(res, 3);
+    assert_int_equal(dupfind_results_count(res), 1);
+    p = dupfind_results_pair(res, 0);
+    assert_int_equal(p->a, 0);
+    assert_int_equal(p->b, 1);
+    assert_true(p->jaccard > 0.7 && p->jaccard < 1.0);
+    dupfind_results_free(res);
+    dupfind_doc_free(doc);
+    dupfind_ctx_free(ctx);
+}
+
+/* Threshold 1: only documents with equal shingle sets pair. */
+static void test_threshold_one(void **state)
+{
+    dupfind_options o;
+    dupfind_ctx *ctx;
+    dupfind_doc *doc;
+    dupfind_results *res;
+    text t = { 0 }, u = { 0 };
+    test_rng r = { 17 };
+
+    (void)state;
+    random_words(&u, &r, 30, 1000000);
+    random_words(&t, &r, 300, 1000000);
+    {
+        text more = { 0 };
+
+        text_add(&more, u.s, u.n);
+        u.n = 0;
+        text_add(&u, t.s, t.n);
+        text_add(&u, " ", 1);
+        text_add(&u, more.s, more.n);
+        free(more.s);
+    }
+    dupfind_options_init(&o);
+    o.threshold = 1.0;
+    o.containment = 0;
+    ctx = new_ctx(&o);
+    assert_int_equal(dupfind_doc_new(&doc, ctx), 0);
+    add(ctx, doc, "t", t.s, t.n);
+    /* 30 shingles more: J = 296/326, so some slot differs for sure
+     * (one more shingle only would give J = 296/297, and all 128 slots
+     * equal two times in three: an estimate cannot tell that from 1) */
+    add(ctx, doc, "u", u.s, u.n);
+    add(ctx, doc, "T", t.s, t.n);
+    res = find(ctx);
+    check_pairs(res, 3);
+    assert_int_equal(dupfind_results_count(res), 1);
+    assert_int_equal(dupfind_results_pair(res, 0)->a, 0);
+    assert_int_equal(dupfind_results_pair(res, 0)->b, 2);
+    assert_true(dupfind_results_pair(res, 0)->jaccard == 1.0);
+    dupfind_results_free(res);
+    dupfind_doc_free(doc);
+    dupfind_ctx_free(ctx);
+    free(t.s);
+    free(u.s);
+}
+
+/* Candidates near the threshold are marked uncertain; after
+ * set_exact the selection follows the exact Jaccard. */
+static void test_uncertain_then_exact(void **state)
+{
+    enum { N = 16 };
+    dupfind_ctx *ctx = new_ctx(NULL);
+    dupfind_doc *docs[N];
+    dupfind_results *res;
+    text base = { 0 }, t = { 0 };
+    test_rng r = { 18 };
+    uint64_t words[300];
+    size_t i, uncertain = 0;
+    int d;
+
+    (void)state;
+    for (i = 0; i < 300; i++)
+        words[i] = rng_below(&r, 1000000);
+    for (i = 0; i < 300; i++)
+        text_word(&base, words[i]);
+    /* base, and copies with 8..22 words changed: J around 0.5 */
+    for (d = 0; d < N; d++) {
+        char name[8];
+        size_t changes = d == 0 ? 0 : 8 + (size_t)d;
+
+        t.n = 0;
+        for (i = 0; i < 300; i++)
+            text_word(&t, (i % (300 / (changes + 1)) == 5 && changes)
+                              ? 9000000 + (uint64_t)d * 1000 + i : words[i]);
+        snprintf(name, sizeof(name), "d%02d", d);
+        assert_int_equal(dupfind_doc_new(&docs[d], ctx), 0);
+        add(ctx, docs[d], name, t.s, t.n);
+    }
+    assert_int_equal(dupfind_ctx_candidates(ctx, &res), 0);
+    for (i = 0; i < dupfind_results_count(res); i++) {
+        const dupfind_pair *p = dupfind_results_pair(res, i);
+        const uint64_t *sa, *sb;
+        size_t na, nb;
+        double j, ab, ba;
+
+        if (!p->uncertain)
+            continue;
+        uncertain++;
+        assert_int_equal(p->exact, 0);
+        assert_int_equal(dupfind_doc_shingles(docs[p->a], &sa, &na), 0);
+        assert_int_equal(dupfind_doc_shingles(docs[p->b], &sb, &nb), 0);
+        assert_int_equal(dupfind_results_set_exact(res, i, sa, na, sb, nb),
+                         0);
+        dupfind_similarity_exact(sa, na, sb, nb, &j, &ab, &ba);
+        assert_true(p->jaccard == j);
+        assert_int_equal(p->exact, 1);
+        assert_int_equal(p->uncertain, 0);
+    }
+    assert_true(uncertain > 0);
+    assert_int_equal(dupfind_results_select(res, ctx), 0);
+    check_pairs(res, N);
+    for (i = 0; i < dupfind_results_count(res); i++) {
+        const dupfind_pair *p = dupfind_results_pair(res, i);
+
+        if (p->exact && p->relation == DUPFIND_REL_DUPLICATE)
+            assert_true(p->jaccard >= 0.5);
+    }
+    dupfind_results_free(res);
+    for (d = 0; d < N; d++)
+        dupfind_doc_free(docs[d]);
+    dupfind_ctx_free(ctx);
+    free(base.s);
+    free(t.s);
+}
+
 /* A signature copied out of a builder and added later equals adding the
  * builder itself. */
 static void test_add_signature(void **state)
@@ -1539,6 +1699,9 @@ int main(void)
         cmocka_unit_test(test_many_documents),
         cmocka_unit_test(test_empty_corpus),
         cmocka_unit_test(test_char_shingles),
+        cmocka_unit_test(test_char_shingles_cjk),
+        cmocka_unit_test(test_threshold_one),
+        cmocka_unit_test(test_uncertain_then_exact),
         cmocka_unit_test(test_add_signature),
         cmocka_unit_test(test_simd_kernels),
         cmocka_unit_test(test_ignore_common),

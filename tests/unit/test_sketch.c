@@ -284,13 +284,15 @@ static void test_equal_slots(void **state)
     }
 }
 
-/* The kernel chosen for AUTO (and SCALAR) computes the reference
- * signature bit for bit. */
+/* Every kernel this build and CPU offer (AUTO, SCALAR and each SIMD
+ * level that sketch_select() returns) computes the reference signature
+ * bit for bit, also for k not a multiple of the vector width. */
 static void test_select(void **state)
 {
     static const unsigned ks[] = { 1, 3, 4, 8, 15, 16, 17, 128, 131 };
-    static const dupfind_simd levels[] = { DUPFIND_SIMD_AUTO,
-                                           DUPFIND_SIMD_SCALAR };
+    static const dupfind_simd levels[] = {
+        DUPFIND_SIMD_AUTO, DUPFIND_SIMD_SCALAR, DUPFIND_SIMD_SSE,
+        DUPFIND_SIMD_AVX2, DUPFIND_SIMD_AVX512, DUPFIND_SIMD_NEON };
     test_rng r = { 4 };
     uint64_t h[1000];
     size_t li, ki, i;
@@ -298,21 +300,34 @@ static void test_select(void **state)
     (void)state;
     for (i = 0; i < 1000; i++)
         h[i] = rng_next(&r);
-    for (li = 0; li < 2; li++) {
+    for (li = 0; li < sizeof(levels) / sizeof(levels[0]); li++) {
         const char *name = NULL;
         sketch_fn fn = sketch_select(levels[li], &name);
 
-        assert_non_null(fn);
         assert_non_null(name);
+        if (li >= 2 && !fn) {
+            /* not compiled in or not run by this CPU */
+            assert_string_equal(name, "none");
+            continue;
+        }
+        assert_non_null(fn);
         for (ki = 0; ki < sizeof(ks) / sizeof(ks[0]); ki++) {
+            static const size_t ns[] = { 0, 1, 7, 1000 };
             sketch_params p;
             uint32_t ref[131], sig[131];
+            size_t ni;
 
             make_params(&p, ks[ki], ki);
-            sign(&p, ref, h, 1000);
-            sketch_clear(sig, ks[ki]);
-            fn(&p, sig, h, 1000);
-            assert_memory_equal(sig, ref, ks[ki] * sizeof(*sig));
+            for (ni = 0; ni < 4; ni++) {
+                sign(&p, ref, h, ns[ni]);
+                sketch_clear(sig, ks[ki]);
+                fn(&p, sig, h, ns[ni]);
+                assert_memory_equal(sig, ref, ks[ki] * sizeof(*sig));
+                /* folding into a non-empty signature */
+                fn(&p, sig, h + 500, 300);
+                sketch_update_scalar(&p, ref, h + 500, 300);
+                assert_memory_equal(sig, ref, ks[ki] * sizeof(*sig));
+            }
             sketch_params_release(&p);
         }
     }
