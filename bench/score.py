@@ -310,15 +310,15 @@ def main():
 
     if "defaults" in stats:
         d = stats["defaults"]
-        check(d["r"] >= 0.98, "defaults: recall %.4f >= 0.98" % d["r"])
-        check(d["p"] >= 0.98, "defaults: precision %.4f >= 0.98" % d["p"])
+        check(d["r"] >= 0.98, "defaults: recall %.4f (target >= 0.98)" % d["r"])
+        check(d["p"] >= 0.98, "defaults: precision %.4f (target >= 0.98)" % d["p"])
     if "exact" in stats:
         e = stats["exact"]
-        check(e["p"] == 1.0, "--exact: precision %.4f == 1.0" % e["p"])
+        check(e["p"] == 1.0, "--exact: precision %.4f (target 1.0)" % e["p"])
         if "defaults" in stats:
             d = stats["defaults"]
             check(e["r"] >= d["r"],
-                  "--exact: recall %.4f unchanged (>= defaults %.4f)"
+                  "--exact: recall %.4f (target: no lower than defaults, %.4f)"
                   % (e["r"], d["r"]))
     if lines:
         print()
