@@ -114,6 +114,7 @@ int dupfind_doc_finish(dupfind_doc *d)
     if (shingler_finish(&d->sh, &h))
         add_shingle(d, h);
     flush_batch(d);
+    d->sorted_valid = 0;      /* the short shingle may have been added */
     return d->err;
 }
 

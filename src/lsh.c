@@ -42,8 +42,10 @@ void lsh_error_areas(double t, unsigned b, unsigned r,
     *fn = integrate(t, 1.0, b, r, 1);
 }
 
-/* Simpson's rule needs an even number of intervals. */
+/* Simpson's rule needs an even number of intervals: HALF on each side
+ * of the threshold. */
 #define CHOOSE_STEPS 256
+#define HALF 128             /* CHOOSE_STEPS / 2 */
 
 void lsh_choose_params(unsigned k, double t, unsigned *bands,
                        unsigned *rows)
@@ -60,21 +62,18 @@ void lsh_choose_params(unsigned k, double t, unsigned *bands,
      * even though it tries every b*r <= k. */
     for (r = 1; r <= k; r++) {
         for (i = 0; i <= CHOOSE_STEPS; i++) {
-            double x = i <= CHOOSE_STEPS / 2
-                       ? t * i / (CHOOSE_STEPS / 2)
-                       : t + (1 - t) * (i - CHOOSE_STEPS / 2) /
-                                      (CHOOSE_STEPS / 2);
+            double x = i <= HALF ? t * i / HALF
+                                 : t + (1 - t) * (i - HALF) / HALF;
             s[i] = pow(x, (double)r);
             lg[i] = s[i] < 1.0 ? log1p(-s[i]) : -INFINITY;
         }
         for (b = 1; b <= k / r; b++) {
             double fp = 0, fn = 0, err;
 
-            for (i = 0; i <= CHOOSE_STEPS / 2; i++) {
-                double w = (i == 0 || i == CHOOSE_STEPS / 2) ? 1
-                           : (i & 1) ? 4 : 2;
+            for (i = 0; i <= HALF; i++) {
+                double w = (i == 0 || i == HALF) ? 1 : (i & 1) ? 4 : 2;
                 double p = 1.0 - exp(b * lg[i]);
-                double q = 1.0 - exp(b * lg[i + CHOOSE_STEPS / 2]);
+                double q = 1.0 - exp(b * lg[i + HALF]);
 
                 fp += w * p;
                 fn += w * (1.0 - q);

@@ -139,8 +139,8 @@ int dupfind_results_select(dupfind_results *res, const dupfind_ctx *c)
     if (res->n < 2)
         return 0;
 
-    refs = malloc(c->n * sizeof(*refs));
-    rank = malloc(c->n * sizeof(*rank));
+    refs = malloc((c->n ? c->n : 1) * sizeof(*refs));
+    rank = malloc((c->n ? c->n : 1) * sizeof(*rank));
     keys = malloc(res->n * sizeof(*keys));
     sorted = malloc(res->n * sizeof(*sorted));
     if (!refs || !rank || !keys || !sorted)

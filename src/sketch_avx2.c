@@ -23,11 +23,11 @@
 static void block##B(const uint32_t *a, const uint32_t *b, uint32_t *sig, \
                      const uint64_t *hashes, size_t n)                   \
 {                                                                        \
-    __m256i va[B], vb[B], vs[B];                                         \
+    __m256i va[(B)], vb[(B)], vs[(B)];                                         \
     size_t j;                                                            \
     int v;                                                               \
                                                                          \
-    for (v = 0; v < B; v++) {                                            \
+    for (v = 0; v < (B); v++) {                                            \
         va[v] = _mm256_loadu_si256((const __m256i *)(a + 8 * v));        \
         vb[v] = _mm256_loadu_si256((const __m256i *)(b + 8 * v));        \
         vs[v] = _mm256_loadu_si256((const __m256i *)(sig + 8 * v));      \
@@ -35,11 +35,11 @@ static void block##B(const uint32_t *a, const uint32_t *b, uint32_t *sig, \
     for (j = 0; j < n; j++) {                                            \
         __m256i x = _mm256_set1_epi32(                                   \
             (int)(uint32_t)(hashes[j] >> 32));                           \
-        for (v = 0; v < B; v++)                                          \
+        for (v = 0; v < (B); v++)                                          \
             vs[v] = _mm256_min_epu32(vs[v], _mm256_add_epi32(            \
                         _mm256_mullo_epi32(va[v], x), vb[v]));           \
     }                                                                    \
-    for (v = 0; v < B; v++)                                              \
+    for (v = 0; v < (B); v++)                                              \
         _mm256_storeu_si256((__m256i *)(sig + 8 * v), vs[v]);            \
 }
 

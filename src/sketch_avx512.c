@@ -25,11 +25,11 @@
 static void block##B(const uint32_t *a, const uint32_t *b, uint32_t *sig, \
                      const uint64_t *hashes, size_t n)                   \
 {                                                                        \
-    __m512i va[B], vb[B], vs[B];                                         \
+    __m512i va[(B)], vb[(B)], vs[(B)];                                         \
     size_t j;                                                            \
     int v;                                                               \
                                                                          \
-    for (v = 0; v < B; v++) {                                            \
+    for (v = 0; v < (B); v++) {                                            \
         va[v] = _mm512_loadu_si512((const void *)(a + 16 * v));          \
         vb[v] = _mm512_loadu_si512((const void *)(b + 16 * v));          \
         vs[v] = _mm512_loadu_si512((const void *)(sig + 16 * v));        \
@@ -37,11 +37,11 @@ static void block##B(const uint32_t *a, const uint32_t *b, uint32_t *sig, \
     for (j = 0; j < n; j++) {                                            \
         __m512i x = _mm512_set1_epi32(                                   \
             (int)(uint32_t)(hashes[j] >> 32));                           \
-        for (v = 0; v < B; v++)                                          \
+        for (v = 0; v < (B); v++)                                          \
             vs[v] = _mm512_min_epu32(vs[v], _mm512_add_epi32(            \
                         _mm512_mullo_epi32(va[v], x), vb[v]));           \
     }                                                                    \
-    for (v = 0; v < B; v++)                                              \
+    for (v = 0; v < (B); v++)                                              \
         _mm512_storeu_si512((void *)(sig + 16 * v), vs[v]);              \
 }
 

@@ -22,21 +22,21 @@
 static void block##B(const uint32_t *a, const uint32_t *b, uint32_t *sig, \
                      const uint64_t *hashes, size_t n)                   \
 {                                                                        \
-    uint32x4_t va[B], vb[B], vs[B];                                      \
+    uint32x4_t va[(B)], vb[(B)], vs[(B)];                                      \
     size_t j;                                                            \
     int v;                                                               \
                                                                          \
-    for (v = 0; v < B; v++) {                                            \
+    for (v = 0; v < (B); v++) {                                            \
         va[v] = vld1q_u32(a + 4 * v);                                    \
         vb[v] = vld1q_u32(b + 4 * v);                                    \
         vs[v] = vld1q_u32(sig + 4 * v);                                  \
     }                                                                    \
     for (j = 0; j < n; j++) {                                            \
         uint32x4_t x = vdupq_n_u32((uint32_t)(hashes[j] >> 32));         \
-        for (v = 0; v < B; v++)                                          \
+        for (v = 0; v < (B); v++)                                          \
             vs[v] = vminq_u32(vs[v], vmlaq_u32(vb[v], va[v], x));        \
     }                                                                    \
-    for (v = 0; v < B; v++)                                              \
+    for (v = 0; v < (B); v++)                                              \
         vst1q_u32(sig + 4 * v, vs[v]);                                   \
 }
 

@@ -23,22 +23,22 @@
 static void block##B(const uint32_t *a, const uint32_t *b, uint32_t *sig, \
                      const uint64_t *hashes, size_t n)                   \
 {                                                                        \
-    __m128i va[B], vb[B], vs[B];                                         \
+    __m128i va[(B)], vb[(B)], vs[(B)];                                         \
     size_t j;                                                            \
     int v;                                                               \
                                                                          \
-    for (v = 0; v < B; v++) {                                            \
+    for (v = 0; v < (B); v++) {                                            \
         va[v] = _mm_loadu_si128((const __m128i *)(a + 4 * v));           \
         vb[v] = _mm_loadu_si128((const __m128i *)(b + 4 * v));           \
         vs[v] = _mm_loadu_si128((const __m128i *)(sig + 4 * v));         \
     }                                                                    \
     for (j = 0; j < n; j++) {                                            \
         __m128i x = _mm_set1_epi32((int)(uint32_t)(hashes[j] >> 32));   \
-        for (v = 0; v < B; v++)                                          \
+        for (v = 0; v < (B); v++)                                          \
             vs[v] = _mm_min_epu32(vs[v], _mm_add_epi32(                  \
                         _mm_mullo_epi32(va[v], x), vb[v]));              \
     }                                                                    \
-    for (v = 0; v < B; v++)                                              \
+    for (v = 0; v < (B); v++)                                              \
         _mm_storeu_si128((__m128i *)(sig + 4 * v), vs[v]);               \
 }
 

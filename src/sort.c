@@ -103,6 +103,8 @@ void sort_u64(uint64_t *a, size_t n)
 {
     uint64_t *tmp;
 
+    if (n < 2)
+        return;             /* a may be NULL: qsort must not see it */
     if (n < SMALL_SORT || !(tmp = malloc(n * sizeof(*tmp)))) {
         qsort(a, n, sizeof(*a), cmp_u64);
         return;

@@ -20,7 +20,7 @@ typedef struct {
  * start.  tmp must hold n elements.  Result ends up in base. */
 void radix_sort_u64key(void *base, void *tmp, size_t n, size_t elem_size);
 
-/* Sorts n values by their bits lo..63 (the lower bits keep their input
+/* Sorts n values by their bits lo..63 (lo < 64) (the lower bits keep their input
  * order: stable), 11 bits per pass, skipping passes where every value
  * has the same digit.  tmp holds n values.  Result ends up in a. */
 void radix_sort_u64_from(uint64_t *a, uint64_t *tmp, size_t n, unsigned lo);

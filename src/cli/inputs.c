@@ -173,7 +173,8 @@ static void walk_dir(inputs *in, const char *path, const dir_stack *up,
         trouble(in, path, strerror(errno));
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), cmp_str);
+    if (n > 1)
+        qsort(names, n, sizeof(*names), cmp_str);
 
     for (i = 0; i < n && !in->stop; i++) {
         struct stat st;

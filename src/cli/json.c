@@ -192,7 +192,7 @@ static int literal(parser *ps, const char *word)
 {
     size_t n = strlen(word);
 
-    if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, word, n))
+    if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, word, n) != 0)
         return fail(ps, "unexpected character");
     ps->p += n;
     return 0;
@@ -223,7 +223,7 @@ static unsigned match_key(parser *ps, unsigned live, unsigned depth,
             const char *dot = strchr(comp, '.');
             size_t clen = dot ? (size_t)(dot - comp) : strlen(comp);
 
-            if (clen == klen && !memcmp(comp, key, klen))
+            if (clen == klen && memcmp(comp, key, klen) == 0)
                 next |= 1u << i;
         }
     }

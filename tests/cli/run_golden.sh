@@ -23,6 +23,11 @@
 #
 # FIXTURES may be set in the environment; by default it is the fixtures/
 # directory of the source tree this script belongs to.
+#
+# DUPFIND_WRAP, when set, is a command put in front of every dupfind
+# run, e.g. "valgrind -q --error-exitcode=99 --leak-check=full": the case
+# sees a wrapper script as $DUPFIND.  Whatever the wrapper reports (on
+# stderr) or its own exit status makes the case fail.
 set -u
 
 usage() {
@@ -66,6 +71,11 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 mkdir "$tmp/work" "$tmp/out" || exit 2
+if [ -n "${DUPFIND_WRAP:-}" ]; then
+    printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$DUPFIND_WRAP" "$bin" \
+        >"$tmp/dupfind" && chmod +x "$tmp/dupfind" || exit 2
+    bin=$tmp/dupfind
+fi
 
 # Outputs go outside the scratch directory so that a case walking "."
 # does not see them.

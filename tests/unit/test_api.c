@@ -1644,9 +1644,6 @@ static void test_shingles_after_finish_not_stale(void **state)
     const char *big = "one two three four five six seven eight";
 
     (void)state;
-    KNOWN_BUG("doc.c: dupfind_doc_finish() does not reset sorted_valid, "
-              "so dupfind_doc_shingles() after finish returns the set "
-              "cached before finish");
     ctx = new_ctx(NULL);
     assert_int_equal(dupfind_doc_new(&doc, ctx), 0);
     assert_int_equal(dupfind_doc_new(&fresh, ctx), 0);
