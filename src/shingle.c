@@ -4,9 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
 #include "internal.h"
 #include "shingle.h"
 #include "sort.h"
@@ -22,33 +19,54 @@ void shingler_reset(shingler *s)
 {
     s->count = 0;
     s->pos = 0;
+    s->acc = 0;
+}
+
+static uint64_t rotl64(uint64_t x, unsigned r)
+{
+    r &= 63;
+    return r ? (x << r) | (x >> (64 - r)) : x;
+}
+
+/* The seeded finaliser: murmur3's fmix64, a bijection of 64-bit values
+ * whose every output bit depends on every input bit. */
+static uint64_t shingle_finish_hash(uint64_t acc, unsigned n, uint64_t seed)
+{
+    uint64_t x = acc ^ seed ^ ((uint64_t)n * 0x9E3779B97F4A7C15ULL);
+
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDULL;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ULL;
+    x ^= x >> 33;
+    return x;
 }
 
 uint64_t shingle_hash(const uint64_t *tokens, unsigned n, uint64_t seed)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    uint64_t le[SHINGLE_MAX_K];
-    unsigned i;
+    uint64_t acc = 0;
+    unsigned j;
 
-    for (i = 0; i < n; i++)
-        le[i] = __builtin_bswap64(tokens[i]);
-    tokens = le;
-#endif
-    return XXH3_64bits_withSeed(tokens, (size_t)n * 8, seed);
+    for (j = 0; j < n; j++)
+        acc ^= rotl64(tokens[j], n - 1 - j);
+    return shingle_finish_hash(acc, n, seed);
 }
 
 int shingler_push(shingler *s, uint64_t token, uint64_t *out)
 {
     unsigned k = s->k, pos = s->pos;
 
-    /* Each hash is stored at pos and pos + k, so the last k tokens are
-     * always contiguous, starting at the slot after the newest. */
+    /* Rolling: the oldest token's hash, at rotation k - 1 before this
+     * step, reaches rotation k and is cancelled; the new one enters at
+     * rotation 0.  Until k tokens are in, nothing leaves. */
+    s->acc = rotl64(s->acc, 1) ^ token;
+    if (s->count >= k)
+        s->acc ^= rotl64(s->ring[pos], k);
     s->ring[pos] = token;
-    s->ring[pos + k] = token;
     s->pos = pos + 1 == k ? 0 : pos + 1;
     if (++s->count < k)
         return 0;
-    *out = shingle_hash(&s->ring[s->pos], k, s->seed);
+    *out = shingle_finish_hash(s->acc, k, s->seed);
     return 1;
 }
 
@@ -56,7 +74,8 @@ int shingler_finish(const shingler *s, uint64_t *out)
 {
     if (s->count == 0 || s->count >= s->k)
         return 0;
-    *out = shingle_hash(s->ring, (unsigned)s->count, s->seed);
+    /* Fewer than k tokens: acc holds all of them, oldest rotated most. */
+    *out = shingle_finish_hash(s->acc, (unsigned)s->count, s->seed);
     return 1;
 }
 
