@@ -15,7 +15,24 @@
 #define EXIT_FOUND   1   /* --check and near-duplicates were reported */
 #define EXIT_TROUBLE 2   /* bad arguments, or an input could not be read */
 
-typedef enum { FORMAT_TSV, FORMAT_JSONL } out_format;
+typedef enum {
+    FORMAT_TSV,       /* tab-separated, no header (default) */
+    FORMAT_JSONL,     /* JSON Lines */
+    FORMAT_CSV,       /* RFC 4180, with a header line */
+    FORMAT_TEXT       /* groups for people, maybe in colour */
+} out_format;
+
+/* Which member of a group is its original (--keep). */
+typedef enum {
+    KEEP_FIRST,       /* first in input order (default) */
+    KEEP_OLDEST,      /* oldest file modification time */
+    KEEP_NEWEST,      /* newest */
+    KEEP_LONGEST,     /* most distinct shingles */
+    KEEP_SHORTEST     /* fewest */
+} keep_mode;
+
+/* --color */
+typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
 
 /* What a document is (--records). */
 typedef enum {
@@ -54,6 +71,13 @@ typedef struct {
     int check;               /* exit 1 when something is reported */
     int quiet;               /* no notes on stderr */
     int stats;               /* --stats: counts and timings at the end */
+    keep_mode keep;          /* --keep: the original of each group */
+    color_mode color;        /* --color */
+    int progress;            /* --[no-]progress: -1 auto, 0 off, 1 on */
+    const char *baseline;    /* --baseline FILE: accepted pairs, or NULL */
+    const char *write_baseline; /* --write-baseline FILE, or NULL */
+    int pretend_tty;         /* hidden --pretend-tty: tests of colour and
+                                progress treat stdout, stderr as TTYs */
     verify_mode verify;      /* --verify / --exact */
     const char *files_from;  /* --files-from FILE, or NULL */
     unsigned jobs;           /* -j: threads, 0 = CPUs available */
@@ -187,10 +211,93 @@ int records_text(records *rs, const doc_loc *loc, char **text,
 /* Writes a record's bytes and its terminator to out. */
 int records_copy(records *rs, const doc_loc *loc, FILE *out);
 
-/* Output. */
-int output_pairs(FILE *out, const cli_options *o, const dupfind_ctx *ctx,
-                 const dupfind_results *res);
-int output_clusters(FILE *out, const cli_options *o,
-                    const dupfind_ctx *ctx, const dupfind_results *res);
+/* Output (output.c).  Records reach stdout whole: each is composed in
+ * memory, then handed over in one piece, and the buffer is flushed
+ * before it would split one (after every record on a terminal), so a
+ * reader never sees half a line, even when dupfind is killed. */
+#define OUT_BUFSIZE 65536   /* stdout's buffer */
+
+typedef struct {
+    FILE *f;            /* where records go (stdout) */
+    FILE *rec;          /* the record being composed (open_memstream) */
+    char *buf;          /* rec's bytes */
+    size_t len;         /* rec's length, set when it is flushed */
+    size_t pending;     /* bytes given to f since its last flush */
+    int tty;            /* f is a terminal: flush every record */
+    int err;            /* errno of the first failed write, or 0 */
+} out_stream;
+
+/* Sets f's buffering up.  Returns -1 when out of memory. */
+int out_open(out_stream *os, FILE *f);
+/* Writes the record composed in os->rec.  Returns 0, or -1 once a
+ * write failed (os->err says why; EPIPE: the reader is gone). */
+int out_record(out_stream *os);
+/* Flushes f and releases os.  Returns 0 or -1 (os->err). */
+int out_close(out_stream *os);
+
+/* What is reported: the pairs left after --baseline. */
+typedef struct {
+    const dupfind_ctx *ctx;
+    const dupfind_pair **pairs; /* in results order */
+    size_t npairs;              /* count */
+    const uint32_t *rank;       /* per document: place in --keep order */
+    int color;                  /* ANSI colours (--format=text) */
+} out_report;
+
+/* Both return 0, -1 when out of memory, or 1 when writing failed. */
+int output_pairs(out_stream *os, const cli_options *o,
+                 const out_report *rep);
+int output_clusters(out_stream *os, const cli_options *o,
+                    const out_report *rep);
+/* Whether --color and the environment ask for colour on stdout. */
+int output_wants_color(const cli_options *o);
+
+/* --keep (keep.c): per document id, its place in the order in which
+ * originals are chosen (0 first); ties go by input order.  *out is
+ * malloc'd.  Returns 0 or -1 when out of memory. */
+int keep_ranks(uint32_t **out, const cli_options *o,
+               const dupfind_ctx *ctx, const doc_loc *locs);
+
+/* --baseline and --write-baseline (baseline.c).  Names in a baseline
+ * are relative to the directory that holds it. */
+typedef struct baseline baseline;
+/* Reads path; reports a problem itself and returns -1. */
+int baseline_load(baseline **out, const char *path);
+void baseline_free(baseline *b);
+/* Removes the pairs b accepts from pairs[0..*n), keeping the order;
+ * *accepted receives how many.  Returns 0 or -1 (out of memory). */
+int baseline_filter(const baseline *b, const dupfind_ctx *ctx,
+                    const doc_loc *locs, const dupfind_pair **pairs,
+                    size_t *n, size_t *accepted);
+/* Writes the pairs to path.tmp, then renames it to path.  Reports a
+ * problem itself and returns -1. */
+int baseline_write(const char *path, const dupfind_ctx *ctx,
+                   const doc_loc *locs, const dupfind_pair **pairs,
+                   size_t n);
+
+/* Progress line on stderr (progress.c). */
+typedef struct {
+    int on;              /* may draw at all */
+    int shown;           /* a line is on the screen */
+    double start;        /* when the run began (s, monotonic) */
+    double last;         /* when the line was last drawn */
+    double read_end;     /* when reading ended, or 0 */
+    const char *phase;   /* "reading", "candidates", "verifying" */
+    uint64_t docs;       /* documents read */
+    uint64_t bytes;      /* their bytes */
+    uint64_t done;       /* verifying: documents re-read */
+    uint64_t todo;       /* out of */
+} progress;
+
+void progress_start(progress *p, const cli_options *o);
+/* Redraws the line when it is due: from ~1 s after the start, a few
+ * times a second.  Cheap enough to call per document. */
+void progress_tick(progress *p);
+/* Switches phase (and draws the line if it is due). */
+void progress_phase(progress *p, const char *phase);
+/* Clears the line for good. */
+void progress_end(progress *p);
+/* Clears the line until the next tick, before a message (cli_error). */
+void progress_hide(void);
 
 #endif

@@ -4,11 +4,19 @@
  * Reads every document named (directly, through a walked directory, or
  * in a file list), sketches it, asks the library for the near-duplicate
  * pairs and writes them.  Exit status: 0 ran fine, 1 with --check when
- * something was reported, 2 when an input could not be read or the
- * arguments were wrong (an error wins over a finding).
+ * something was reported (beyond --baseline), 2 when an input could not
+ * be read or the arguments were wrong (an error wins over a finding).
+ *
+ * A closed pipe (dupfind ... | head -1) is not an error.  SIGPIPE is
+ * ignored, so that a write fails with EPIPE instead of killing the
+ * process: dupfind then stops writing and exits quietly with the status
+ * it would have had anyway (0, or 1 with --check), never 141 from a
+ * signal, which "set -o pipefail" would count as a failure.  Output is
+ * written in whole records (output.c).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -26,13 +34,31 @@ typedef struct {
     int fatal;                /* out of memory: stop */
     uint64_t candidates;      /* LSH candidate pairs */
     uint64_t verified;        /* pairs scored exactly */
+    size_t accepted;          /* pairs left out by --baseline */
+    progress prog;            /* the progress line */
 } run_state;
+
+/* Shows what rd has read so far.  NEEDSWORK: reader.c commits 1024
+ * documents at a time and records.c queues a whole source without
+ * calling back, so the line moves per batch, and during a records
+ * source not at all; a per-document hook in reader.c's commit() would
+ * make it smooth. */
+static void tick(run_state *r, const reader *rd)
+{
+    const reader_stats *st = reader_get_stats(rd);
+
+    r->prog.docs = st->docs;
+    r->prog.bytes = st->bytes;
+    progress_tick(&r->prog);
+}
 
 static int on_file(void *ud, const char *path, int operand)
 {
     run_state *r = ud;
+    int rc = reader_queue(r->rd, path, operand);
 
-    return reader_queue(r->rd, path, operand);
+    tick(r, r->rd);
+    return rc;
 }
 
 static void on_input_error(void *ud, const char *path, const char *msg)
@@ -101,6 +127,8 @@ static int load_shingles(run_state *r, uint32_t id, uint64_t **out,
         return -1;
     }
     memcpy(*out, s, *n * sizeof(**out));
+    r->prog.done++;
+    progress_tick(&r->prog);
     return 0;
 }
 
@@ -143,8 +171,12 @@ static int rescore_exact(run_state *r, dupfind_results *res)
         total += need[p->b] ? 0 : dupfind_ctx_doc_shingles(r->ctx, p->b);
         need[p->a] = need[p->b] = 1;
     }
+    progress_phase(&r->prog, "verifying");
     if (total <= EXACT_BUDGET / sizeof(uint64_t)) {
         uint32_t id;
+
+        for (id = 0; id < ndocs; id++)
+            r->prog.todo += need[id];
 
         sets = calloc(ndocs ? ndocs : 1, sizeof(*sets));
         lens = calloc(ndocs ? ndocs : 1, sizeof(*lens));
@@ -164,6 +196,16 @@ static int rescore_exact(run_state *r, dupfind_results *res)
         rc = r->fatal ? -1 : 0;
         goto cleanup;
     }
+    /* One load per pair, and one more per first document. */
+    for (i = 0; i < n; i++) {
+        const dupfind_pair *p = dupfind_results_pair(res, i);
+
+        if (!wants_exact(r->opt, p))
+            continue;
+        r->prog.todo += 1 + (p->a != cur);
+        cur = p->a;
+    }
+    cur = UINT32_MAX;
     for (i = 0; i < n && !r->fatal; i++) {
         const dupfind_pair *p = dupfind_results_pair(res, i);
 
@@ -218,6 +260,7 @@ static int second_pass(run_state *r, const cli_options *opt,
         char *text;
         size_t len;
 
+        tick(r, rd2);
         if (loc->source < 0) {
             if (reader_queue(rd2, name, 1) < 0)
                 goto cleanup;
@@ -246,52 +289,77 @@ cleanup:
     return rc;
 }
 
-/* --unique / --duplicates: an input is dropped when a reported pair
- * joins it to an earlier input that was kept.  Pairs have a < b in
- * input order, so walking them by b decides every input after all the
- * inputs it could depend on. */
-static int output_unique(run_state *r, const dupfind_results *res,
-                         FILE *out)
+/* --unique / --duplicates: documents are considered in --keep order
+ * (input order by default), and one is dropped when a reported pair
+ * joins it to a document considered earlier and kept.  With the default
+ * --keep=first this is "drop each input that is a near-duplicate of an
+ * earlier kept one"; with another rule the original of every group is
+ * among those kept.  Orienting each pair by rank and walking the pairs
+ * by their later side decides every document after all those it could
+ * depend on.  The kept (or dropped) inputs go out in input order. */
+static int output_unique(run_state *r, const out_report *rep,
+                         out_stream *os)
 {
     uint32_t n = dupfind_ctx_doc_count(r->ctx), id;
-    size_t i, np = dupfind_results_count(res);
+    size_t i, np = rep->npairs;
     unsigned char *dropped = calloc(n ? n : 1, 1);
-    uint64_t *by_b = malloc((np ? np : 1) * sizeof(*by_b));
+    uint64_t *by_later = malloc((np ? np : 1) * sizeof(*by_later));
     const doc_loc *locs = reader_locs(r->rd);
+    const uint32_t *rank = rep->rank;
     int want = r->opt->mode == MODE_DUPLICATES, rc = 0;
 
-    if (!dropped || !by_b) {
+    if (!dropped || !by_later) {
         free(dropped);
-        free(by_b);
+        free(by_later);
         return -1;
     }
+    /* rank (later) << 32 | id (earlier): sorting orders by the later
+     * side's rank. */
     for (i = 0; i < np; i++) {
-        const dupfind_pair *p = dupfind_results_pair(res, i);
-        by_b[i] = (uint64_t)p->b << 32 | p->a;
+        const dupfind_pair *p = rep->pairs[i];
+        uint32_t x = rank[p->a] < rank[p->b] ? p->a : p->b;
+        uint32_t y = x == p->a ? p->b : p->a;
+
+        by_later[i] = (uint64_t)rank[y] << 32 | x;
     }
-    qsort(by_b, np, sizeof(*by_b), cmp_u64);
-    for (i = 0; i < np; i++) {
-        uint32_t b = (uint32_t)(by_b[i] >> 32), a = (uint32_t)by_b[i];
-        if (!dropped[a])
-            dropped[b] = 1;
+    qsort(by_later, np, sizeof(*by_later), cmp_u64);
+    /* rank is a permutation: map the later side back through inv. */
+    {
+        uint32_t *inv = malloc((n ? n : 1) * sizeof(*inv));
+
+        if (!inv) {
+            free(dropped);
+            free(by_later);
+            return -1;
+        }
+        for (id = 0; id < n; id++)
+            inv[rank[id]] = id;
+        for (i = 0; i < np; i++) {
+            uint32_t y = inv[by_later[i] >> 32], x = (uint32_t)by_later[i];
+            if (!dropped[x])
+                dropped[y] = 1;
+        }
+        free(inv);
     }
     for (id = 0; id < n && rc == 0; id++) {
         if (dropped[id] != want)
             continue;
         if (locs[id].source >= 0) {
-            if (records_copy(r->rs, &locs[id], out) < 0) {
-                r->trouble = 1;
-                rc = 0;      /* reported; go on with the others */
+            if (records_copy(r->rs, &locs[id], os->rec) < 0) {
+                r->trouble = 1;      /* reported; go on with the others */
+                continue;
             }
         } else {
             size_t len;
             const char *name = dupfind_ctx_doc_name(r->ctx, id, &len);
-            fwrite(name, 1, len, out);
-            putc(r->opt->null_input ? '\0' : '\n', out);
+            fwrite(name, 1, len, os->rec);
+            putc(r->opt->null_input ? '\0' : '\n', os->rec);
         }
+        if (out_record(os) < 0)
+            rc = 1;
     }
     free(dropped);
-    free(by_b);
+    free(by_later);
     return rc;
 }
 
@@ -303,21 +371,25 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static void print_stats(const run_state *r, const dupfind_results *res,
+static void print_stats(const run_state *r, size_t reported,
                         const double *t)
 {
     const reader_stats *st = reader_get_stats(r->rd);
     const dupfind_options *o = dupfind_ctx_options(r->ctx);
     double read_s = t[1] - t[0], total = t[4] - t[0];
     struct rusage ru;
+    char baseline_note[64] = "";
 
+    if (r->opt->baseline)
+        snprintf(baseline_note, sizeof(baseline_note),
+                 ", accepted by the baseline %zu", r->accepted);
     getrusage(RUSAGE_SELF, &ru);
     fprintf(stderr,
             "dupfind: stats: documents %llu, bytes %llu, shingles %llu, "
             "binary skipped %llu, unreadable %llu\n"
             "dupfind: stats: kernel %s, bands %u x %u rows%s, threads %u\n"
             "dupfind: stats: candidates %llu, verified exactly %llu, "
-            "reported %zu\n"
+            "reported %zu%s\n"
             "dupfind: stats: read+sketch %.3f s (%.1f MB/s, %.0f docs/s), "
             "candidates %.3f s, verify %.3f s, output %.3f s, "
             "total %.3f s\n"
@@ -329,20 +401,30 @@ static void print_stats(const run_state *r, const dupfind_results *res,
             o->containment > 0 ? " + single-row containment bands" : "",
             r->opt->jobs ? r->opt->jobs : reader_default_jobs(),
             (unsigned long long)r->candidates,
-            (unsigned long long)r->verified, dupfind_results_count(res),
+            (unsigned long long)r->verified, reported, baseline_note,
             read_s, read_s > 0 ? st->bytes / read_s / 1e6 : 0.0,
             read_s > 0 ? st->docs / read_s : 0.0,
             t[2] - t[1], t[3] - t[2], t[4] - t[3], total, ru.ru_maxrss);
 }
 
-static int finish_output(void)
+/* Ends the output; a closed pipe is not an error (see the top). */
+static int finish_output(out_stream *os)
 {
-    if (fflush(stdout) == 0 && !ferror(stdout))
+    if (out_close(os) == 0 || os->err == EPIPE)
         return 0;
-    if (errno == EPIPE)
-        return 0;
-    cli_error("write error: %s", strerror(errno));
+    cli_error("write error: %s", strerror(os->err));
     return -1;
+}
+
+/* The pairs of res, in its order (malloc'd). */
+static const dupfind_pair **pair_list(const dupfind_results *res)
+{
+    size_t i, n = dupfind_results_count(res);
+    const dupfind_pair **v = malloc((n ? n : 1) * sizeof(*v));
+
+    for (i = 0; v && i < n; i++)
+        v[i] = dupfind_results_pair(res, i);
+    return v;
 }
 
 int main(int argc, char **argv)
@@ -350,29 +432,57 @@ int main(int argc, char **argv)
     cli_options opt;
     run_state r;
     inputs in;
+    out_stream os;
+    out_report rep;
     dupfind_results *res = NULL;
     dupfind_df *df = NULL;
+    baseline *accepted = NULL;
+    const dupfind_pair **all = NULL, **shown = NULL;
+    uint32_t *rank = NULL;
+    size_t nall = 0, nshown = 0;
+    int closed = 0;
     double t[5] = { 0, 0, 0, 0, 0 };
     char errbuf[256];
     int rc, i, status = EXIT_OK;
 
+    /* See the top: EPIPE instead of death by SIGPIPE. */
+    signal(SIGPIPE, SIG_IGN);
+    memset(&r, 0, sizeof(r));
     memset(&in, 0, sizeof(in));
     rc = cli_parse(&opt, argc, argv);
-    if (rc >= 0)
-        return finish_output() < 0 ? EXIT_TROUBLE : rc;
+    if (rc >= 0) {
+        /* --help or --version: their output must arrive too. */
+        if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE) {
+            cli_error("write error: %s", strerror(errno));
+            return EXIT_TROUBLE;
+        }
+        return rc;
+    }
     if (opt.records != RECORDS_NONE && opt.files_from)
         return cli_usage_error("--files-from does not go with --records; "
                                "name the record files instead");
     if (opt.npaths == 0 && !opt.files_from && isatty(STDIN_FILENO))
         return cli_usage_error("no input: name files or directories, or "
                                "pipe a list of file names");
+    /* Fail before the long part of the run when the CI setup is wrong. */
+    if (opt.baseline && baseline_load(&accepted, opt.baseline) < 0)
+        return EXIT_TROUBLE;
 
-    memset(&r, 0, sizeof(r));
     r.opt = &opt;
     rc = dupfind_ctx_new(&r.ctx, &opt.lib, errbuf, sizeof(errbuf));
-    if (rc < 0)
+    if (rc < 0) {
+        baseline_free(accepted);
         return cli_usage_error("%s", errbuf[0] ? errbuf
                                                 : dupfind_strerror(rc));
+    }
+    /* Before anything is written to stdout: it sets its buffer up. */
+    if (out_open(&os, stdout) < 0) {
+        cli_error("%s", dupfind_strerror(DUPFIND_ENOMEM));
+        baseline_free(accepted);
+        dupfind_ctx_free(r.ctx);
+        return EXIT_TROUBLE;
+    }
+    progress_start(&r.prog, &opt);
     if (reader_new(&r.rd, &opt, r.ctx,
                    opt.jobs ? opt.jobs : reader_default_jobs()) < 0) {
         cli_error("%s", dupfind_strerror(DUPFIND_ENOMEM));
@@ -387,8 +497,6 @@ int main(int argc, char **argv)
         }
         reader_count_df(r.rd, df);
     }
-    static char outbuf[1 << 16];
-    setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 
     t[0] = now();
     memset(&in, 0, sizeof(in));
@@ -414,9 +522,11 @@ int main(int argc, char **argv)
         if (records_new(&r.rs, &opt, r.rd) < 0) {
             r.fatal = 1;
         } else {
-            for (i = 0; i < opt.npaths && !r.fatal; i++)
+            for (i = 0; i < opt.npaths && !r.fatal; i++) {
                 if (records_source(r.rs, opt.paths[i], &in.trouble) < 0)
                     r.fatal = 1;
+                tick(&r, r.rd);
+            }
             if (opt.npaths == 0 && records_source(r.rs, "-", &in.trouble) < 0)
                 r.fatal = 1;
         }
@@ -428,14 +538,19 @@ int main(int argc, char **argv)
     }
     if (reader_finish(r.rd, &r.trouble) < 0)
         r.fatal = 1;
-    if (!r.fatal && df && second_pass(&r, &opt, df) < 0)
-        r.fatal = 1;
+    tick(&r, r.rd);
+    if (!r.fatal && df) {
+        progress_phase(&r.prog, "reading again");
+        if (second_pass(&r, &opt, df) < 0)
+            r.fatal = 1;
+    }
     if (r.fatal) {
         status = EXIT_TROUBLE;
         goto cleanup;
     }
 
     t[1] = now();
+    progress_phase(&r.prog, "candidates");
     rc = dupfind_ctx_candidates(r.ctx, &res);
     r.candidates = dupfind_results_count(res);
     t[2] = now();
@@ -445,34 +560,66 @@ int main(int argc, char **argv)
     if (rc == 0)
         rc = dupfind_results_select(res, r.ctx);
     t[3] = now();
+    if (rc == 0) {
+        /* Originals matter to groups and --unique only (and --keep=
+         * oldest or newest costs a stat per document). */
+        int groups = opt.mode != MODE_PAIRS || opt.format == FORMAT_TEXT;
+
+        nall = nshown = dupfind_results_count(res);
+        all = pair_list(res);
+        shown = pair_list(res);
+        if (!all || !shown ||
+            (groups &&
+             keep_ranks(&rank, &opt, r.ctx, reader_locs(r.rd)) < 0) ||
+            (accepted && baseline_filter(accepted, r.ctx, reader_locs(r.rd),
+                                         shown, &nshown, &r.accepted) < 0))
+            rc = DUPFIND_ENOMEM;
+    }
+    progress_end(&r.prog);
     if (rc < 0) {
         cli_error("%s", dupfind_strerror(rc));
         status = EXIT_TROUBLE;
         goto cleanup;
     }
+    rep.ctx = r.ctx;
+    rep.pairs = shown;
+    rep.npairs = nshown;
+    rep.rank = rank;
+    rep.color = output_wants_color(&opt);
     if (opt.mode == MODE_CLUSTERS)
-        rc = output_clusters(stdout, &opt, r.ctx, res);
+        rc = output_clusters(&os, &opt, &rep);
     else if (opt.mode == MODE_UNIQUE || opt.mode == MODE_DUPLICATES)
-        rc = output_unique(&r, res, stdout);
+        rc = output_unique(&r, &rep, &os);
     else
-        rc = output_pairs(stdout, &opt, r.ctx, res);
+        rc = output_pairs(&os, &opt, &rep);
     if (rc < 0) {
         cli_error("%s", dupfind_strerror(DUPFIND_ENOMEM));
         status = EXIT_TROUBLE;
         goto cleanup;
     }
-    if (finish_output() < 0)
+    closed = 1;
+    if (finish_output(&os) < 0)
         status = EXIT_TROUBLE;
     t[4] = now();
     if (opt.stats)
-        print_stats(&r, res, t);
-    if (opt.check && dupfind_results_count(res) > 0)
+        print_stats(&r, nshown, t);
+    if (opt.check && nshown > 0)
         status = EXIT_FOUND;
     if (in.trouble || r.trouble)
         status = EXIT_TROUBLE;
-cleanup:
-    if (finish_output() < 0)
+    /* An incomplete run must not replace an accepted baseline. */
+    if (opt.write_baseline && status != EXIT_TROUBLE &&
+        baseline_write(opt.write_baseline, r.ctx, reader_locs(r.rd), all,
+                       nall) < 0)
         status = EXIT_TROUBLE;
+cleanup:
+    progress_end(&r.prog);
+    if (!closed && finish_output(&os) < 0)
+        status = EXIT_TROUBLE;
+    free(all);
+    free(shown);
+    free(rank);
+    baseline_free(accepted);
     dupfind_results_free(res);
     inputs_release(&in);
     reader_free(r.rd);

@@ -14,39 +14,48 @@
 
 enum {
     OPT_PERM = 256, OPT_BANDS, OPT_SEED, OPT_CLUSTERS, OPT_HIDDEN,
-    OPT_CHECK, OPT_EXACT, OPT_VERIFY, OPT_FILES_FROM, OPT_SIMD, OPT_CONTAINMENT, OPT_IGNORE_COMMON, OPT_STATS,
-    OPT_RECORDS, OPT_TEXT_FIELD, OPT_ID_FIELD, OPT_UNIQUE, OPT_DUPLICATES
+    OPT_CHECK, OPT_EXACT, OPT_VERIFY, OPT_FILES_FROM, OPT_SIMD,
+    OPT_CONTAINMENT, OPT_IGNORE_COMMON, OPT_STATS, OPT_RECORDS,
+    OPT_TEXT_FIELD, OPT_ID_FIELD, OPT_UNIQUE, OPT_DUPLICATES, OPT_KEEP,
+    OPT_COLOR, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_PROGRESS,
+    OPT_NO_PROGRESS, OPT_PRETEND_TTY
 };
 
+/* Help lines stay within 80 columns and --help within about 40 lines,
+ * one screen; the man page has the long story.  Each option keeps a
+ * line of its own, which tests/docs/options.sh matches against the man
+ * page.  An entry without help is hidden (test hooks). */
 static const struct opt_def {
     const char *name;    /* long name */
-    int has_arg;         /* getopt_long's */
+    int has_arg;         /* getopt_long's: 0 no, 1 required, 2 optional */
     int val;             /* short letter or OPT_* */
     const char *arg;     /* argument name in help, or NULL */
-    const char *help;    /* one line */
+    const char *help;    /* one line of at most 51 columns, or NULL */
 } opt_table[] = {
     { "threshold", 1, 't', "T",
-      "report pairs with Jaccard similarity >= T (default 0.5)" },
+      "report pairs with Jaccard >= T (default 0.5)" },
     { "containment", 1, OPT_CONTAINMENT, "C",
-      "also report pairs where one side is >= C inside the other\n"
-      "                           (default 0.5; 0 turns it off)" },
+      "or with >= C of one inside the other (0.5; 0: off)" },
     { "shingle", 1, 'k', "N",
-      "shingle of N words (default 5); chars:N for N characters" },
+      "N words per shingle (default 5), or chars:N" },
     { "perm", 1, OPT_PERM, "K", "MinHash signature length (default 128)" },
-    { "bands", 1, OPT_BANDS, "B",
-      "LSH bands (default: chosen from the threshold)" },
-    { "seed", 1, OPT_SEED, "N", "seed of every hash function (default 0)" },
+    { "bands", 1, OPT_BANDS, "B", "LSH bands (default: from the threshold)" },
+    { "seed", 1, OPT_SEED, "N", "seed of the hash functions (default 0)" },
     { "ignore-common", 1, OPT_IGNORE_COMMON, "N",
-      "ignore shingles in more than N documents (N < 1: a share)" },
-    { "exact", 0, OPT_EXACT, NULL,
-      "exact scores for every candidate (same as --verify=exact)" },
+      "skip shingles in > N documents (N < 1: a share)" },
+    { "exact", 0, OPT_EXACT, NULL, "exact scores for every candidate" },
     { "verify", 1, OPT_VERIFY, "MODE",
-      "auto: re-read pairs estimates cannot decide; estimate; exact" },
-    { "format", 1, 'f', "FMT", "output format: tsv (default) or jsonl" },
+      "auto (re-read if unsure), estimate or exact" },
+    { "format", 1, 'f', "FMT",
+      "tsv (default), csv, jsonl or text (for people)" },
+    { "color", 2, OPT_COLOR, "WHEN",
+      "colour text output: auto (default), always, never" },
     { "clusters", 0, OPT_CLUSTERS, NULL,
       "print groups of near-duplicates instead of pairs" },
+    { "keep", 1, OPT_KEEP, "WHICH",
+      "original: first, oldest, newest, longest, shortest" },
     { "unique", 0, OPT_UNIQUE, NULL,
-      "print the inputs in order without near-duplicates of earlier ones" },
+      "print the inputs without near-duplicates" },
     { "duplicates", 0, OPT_DUPLICATES, NULL,
       "print only the inputs that --unique drops" },
     { "records", 1, OPT_RECORDS, "KIND",
@@ -56,23 +65,30 @@ static const struct opt_def {
     { "id-field", 1, OPT_ID_FIELD, "KEY",
       "jsonl: dotted path of the record's name" },
     { "check", 0, OPT_CHECK, NULL,
-      "exit with status 1 when anything is reported" },
+      "exit 1 when pairs are reported (2: trouble)" },
+    { "baseline", 1, OPT_BASELINE, "FILE",
+      "do not report the pairs accepted in FILE" },
+    { "write-baseline", 1, OPT_WRITE_BASELINE, "FILE",
+      "write the pairs found to FILE, to accept them" },
     { "null", 0, '0', NULL, "file lists on stdin are NUL-separated" },
     { "files-from", 1, OPT_FILES_FROM, "FILE",
-      "read the list of documents from FILE (- for stdin)" },
+      "read the list of documents from FILE (- = stdin)" },
     { "follow", 0, 'L', NULL, "follow symbolic links inside directories" },
     { "hidden", 0, OPT_HIDDEN, NULL,
       "also read hidden files and directories (and .git)" },
     { "text", 0, 'a', NULL, "read binary files as text too" },
     { "simd", 1, OPT_SIMD, "LEVEL",
-      "MinHash kernel: auto, scalar, sse, avx2, avx512, neon" },
-    { "jobs", 1, 'j', "N",
-      "threads reading and sketching (default: CPUs available)" },
-    { "quiet", 0, 'q', NULL, "no notes about skipped files" },
+      "kernel: auto, scalar, sse, avx2, avx512, neon" },
+    { "jobs", 1, 'j', "N", "threads reading and sketching (default: CPUs)" },
+    { "quiet", 0, 'q', NULL, "no notes about skipped files, no progress" },
+    { "progress", 0, OPT_PROGRESS, NULL,
+      "show progress even when stderr is not a terminal" },
+    { "no-progress", 0, OPT_NO_PROGRESS, NULL, "never show progress" },
     { "stats", 0, OPT_STATS, NULL,
-      "print counts and timings per phase on stderr at the end" },
+      "counts and timings per phase on stderr at the end" },
     { "help", 0, 'h', NULL, "show this help and exit" },
     { "version", 0, 'V', NULL, "show version and SIMD kernels, and exit" },
+    { "pretend-tty", 0, OPT_PRETEND_TTY, NULL, NULL },
 };
 #define NOPTS (sizeof(opt_table) / sizeof(opt_table[0]))
 
@@ -81,6 +97,7 @@ void cli_error(const char *fmt, ...)
     va_list ap;
 
     fflush(stdout);
+    progress_hide();
     fputs("dupfind: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -92,6 +109,7 @@ int cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
 
+    progress_hide();
     fputs("dupfind: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -105,40 +123,45 @@ static void print_help(void)
 {
     size_t i;
 
-    fputs("Usage: dupfind [OPTIONS] [PATH...]\n"
-          "Find near-duplicate and contained documents among files.\n"
-          "Directories are walked; with no PATH or with -, a list of file\n"
-          "names is read from standard input.\n\n", stdout);
+    fputs("Usage: dupfind [OPTIONS] [--] [PATH...]    "
+          "(no PATH, or -: file names on stdin)\n"
+          "Find near-duplicate text documents; directories are walked.  "
+          "See man dupfind.\n\n", stdout);
     for (i = 0; i < NOPTS; i++) {
         const struct opt_def *d = &opt_table[i];
         char left[40];
+        const char *eq = d->has_arg == 2 ? "[=" : d->arg ? "=" : "";
 
+        if (!d->help)
+            continue;
         if (d->val < 256)
-            snprintf(left, sizeof(left), "-%c, --%s%s%s", d->val, d->name,
-                     d->arg ? "=" : "", d->arg ? d->arg : "");
+            snprintf(left, sizeof(left), "-%c, --%s%s%s%s", d->val, d->name,
+                     eq, d->arg ? d->arg : "", d->has_arg == 2 ? "]" : "");
         else
-            snprintf(left, sizeof(left), "    --%s%s%s", d->name,
-                     d->arg ? "=" : "", d->arg ? d->arg : "");
-        printf("  %-24s %s\n", left, d->help);
+            snprintf(left, sizeof(left), "    --%s%s%s%s", d->name, eq,
+                     d->arg ? d->arg : "", d->has_arg == 2 ? "]" : "");
+        printf("  %-25s %s\n", left, d->help);
     }
-    fputs("\nOutput (TSV): jaccard, a_in_b, b_in_a, relation, a, b\n"
-          "Exit status: 0 ok, 1 found (--check), 2 trouble\n\n"
-          "Examples:\n"
-          "  dupfind docs/\n"
-          "  find . -name '*.md' -print0 | dupfind -0 --format=jsonl\n"
-          "  dupfind --check --threshold=0.8 content/   (CI gate)\n",
-          stdout);
+    fputs("Examples: dupfind --format=text docs/\n"
+          "  find . -name '*.md' -print0 | dupfind -0 --clusters "
+          "--format=jsonl\n"
+          "  dupfind --check --baseline=.dupfind-baseline docs/    "
+          "(a CI gate)\n", stdout);
 }
 
 static void print_version(void)
 {
     dupfind_ctx *ctx;
+    char kernels[128];
 
     printf("dupfind %s\n", dupfind_version());
     if (dupfind_ctx_new(&ctx, NULL, NULL, 0) == 0) {
         printf("simd: %s\n", dupfind_ctx_simd_name(ctx));
         dupfind_ctx_free(ctx);
     }
+    /* Compiled in and supported by this CPU, best first. */
+    dupfind_simd_kernels(kernels, sizeof(kernels));
+    printf("kernels: %s\n", kernels);
 }
 
 static int parse_double(const char *s, double *out)
@@ -197,6 +220,24 @@ static int parse_simd(cli_options *o, const char *s)
     return 1;
 }
 
+static const struct { const char *name; keep_mode keep; } keep_names[] = {
+    { "first", KEEP_FIRST }, { "oldest", KEEP_OLDEST },
+    { "newest", KEEP_NEWEST }, { "longest", KEEP_LONGEST },
+    { "shortest", KEEP_SHORTEST },
+};
+
+static int parse_keep(cli_options *o, const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(keep_names) / sizeof(keep_names[0]); i++)
+        if (!strcmp(s, keep_names[i].name)) {
+            o->keep = keep_names[i].keep;
+            return 0;
+        }
+    return 1;
+}
+
 int cli_parse(cli_options *o, int argc, char **argv)
 {
     struct option longopts[NOPTS + 1];
@@ -210,6 +251,7 @@ int cli_parse(cli_options *o, int argc, char **argv)
     dupfind_options_init(&o->lib);
     o->format = FORMAT_TSV;
     o->text_field = "text";
+    o->progress = -1;
     env = getenv("DUPFIND_SIMD");
     if (env && *env && parse_simd(o, env))
         return cli_usage_error("DUPFIND_SIMD: unknown SIMD level '%s'", env);
@@ -223,6 +265,8 @@ int cli_parse(cli_options *o, int argc, char **argv)
         if (opt_table[i].val < 256) {
             shortopts[ns++] = (char)opt_table[i].val;
             if (opt_table[i].has_arg)
+                shortopts[ns++] = ':';
+            if (opt_table[i].has_arg == 2)
                 shortopts[ns++] = ':';
         }
     }
@@ -294,9 +338,31 @@ int cli_parse(cli_options *o, int argc, char **argv)
                 o->format = FORMAT_TSV;
             else if (!strcmp(optarg, "jsonl") || !strcmp(optarg, "json"))
                 o->format = FORMAT_JSONL;
+            else if (!strcmp(optarg, "csv"))
+                o->format = FORMAT_CSV;
+            else if (!strcmp(optarg, "text"))
+                o->format = FORMAT_TEXT;
             else
-                return cli_usage_error("unknown format '%s' (tsv, jsonl)",
-                                       optarg);
+                return cli_usage_error("unknown format '%s' (tsv, csv, "
+                                       "jsonl, text)", optarg);
+            break;
+        case OPT_COLOR:
+            /* --color alone means always, as for ls and git. */
+            if (!optarg || !strcmp(optarg, "always"))
+                o->color = COLOR_ALWAYS;
+            else if (!strcmp(optarg, "auto"))
+                o->color = COLOR_AUTO;
+            else if (!strcmp(optarg, "never"))
+                o->color = COLOR_NEVER;
+            else
+                return cli_usage_error("unknown --color mode '%s' (auto, "
+                                       "always, never)", optarg);
+            break;
+        case OPT_KEEP:
+            if (parse_keep(o, optarg))
+                return cli_usage_error("unknown --keep rule '%s' (first, "
+                                       "oldest, newest, longest, "
+                                       "shortest)", optarg);
             break;
         case OPT_CLUSTERS: o->mode = MODE_CLUSTERS; break;
         case OPT_UNIQUE: o->mode = MODE_UNIQUE; break;
@@ -315,6 +381,11 @@ int cli_parse(cli_options *o, int argc, char **argv)
         case OPT_TEXT_FIELD: o->text_field = optarg; break;
         case OPT_ID_FIELD: o->id_field = optarg; break;
         case OPT_CHECK: o->check = 1; break;
+        case OPT_BASELINE: o->baseline = optarg; break;
+        case OPT_WRITE_BASELINE: o->write_baseline = optarg; break;
+        case OPT_PROGRESS: o->progress = 1; break;
+        case OPT_NO_PROGRESS: o->progress = 0; break;
+        case OPT_PRETEND_TTY: o->pretend_tty = 1; break;
         case '0': o->null_input = 1; break;
         case OPT_FILES_FROM: o->files_from = optarg; break;
         case 'L': o->follow = 1; break;
@@ -348,6 +419,10 @@ int cli_parse(cli_options *o, int argc, char **argv)
     if (o->lib.bands && o->lib.bands > o->lib.num_perm)
         return cli_usage_error("--bands=%u is more than --perm=%u",
                                o->lib.bands, o->lib.num_perm);
+    if ((o->baseline && !*o->baseline) ||
+        (o->write_baseline && !*o->write_baseline))
+        return cli_usage_error("--baseline and --write-baseline need a "
+                               "file name");
     if ((o->text_field != NULL && !*o->text_field) ||
         (o->id_field && !*o->id_field))
         return cli_usage_error("--text-field and --id-field need a key");
