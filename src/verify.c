@@ -59,21 +59,64 @@ void verify_estimate(dupfind_pair *p, const uint32_t *sa,
     p->uncertain = yes_lo != yes_hi;
 }
 
+/* Galloping search (Bentley and Yao 1976): first index >= lo of b[] whose
+ * value is >= x, in O(log distance). */
+static size_t gallop(const uint64_t *b, size_t lo, size_t nb, uint64_t x)
+{
+    size_t step = 1, hi = lo;
+
+    while (hi < nb && b[hi] < x) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    if (hi > nb)
+        hi = nb;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Sets this many times smaller than the other are looked up by galloping
+ * instead of merged: a short document against a long one costs
+ * O(small * log(large / small)), not O(large). */
+#define GALLOP_RATIO 16
+
 size_t verify_intersect(const uint64_t *a, size_t na, const uint64_t *b,
                         size_t nb)
 {
     size_t i = 0, j = 0, n = 0;
 
-    while (i < na && j < nb) {
-        if (a[i] < b[j]) {
-            i++;
-        } else if (a[i] > b[j]) {
-            j++;
-        } else {
-            n++;
-            i++;
-            j++;
+    if (na > nb) {
+        const uint64_t *t = a;
+        size_t tn = na;
+        a = b;
+        na = nb;
+        b = t;
+        nb = tn;
+    }
+    if (na * GALLOP_RATIO < nb) {
+        for (i = 0; i < na && j < nb; i++) {
+            j = gallop(b, j, nb, a[i]);
+            if (j < nb && b[j] == a[i]) {
+                n++;
+                j++;
+            }
         }
+        return n;
+    }
+    /* Branch-free merge: the comparisons are unpredictable. */
+    while (i < na && j < nb) {
+        uint64_t x = a[i], y = b[j];
+
+        n += x == y;
+        i += x <= y;
+        j += y <= x;
     }
     return n;
 }
