@@ -3,15 +3,15 @@
 #
 # Runs the examples of the man page that are marked with a comment
 #
-#   .\" example: NAME [needs=TOOL] [status=N,M]
+#   .\" example: NAME [needs=TOOL] [status=N,M] [empty=ok]
 #
 # just before their .nf ... .fi block.  Each runs with sh in WORKDIR,
 # where docs/, content/ and notes/ hold a copy of FIXTURES (when it has
 # files) or of a small corpus made here, corpus.jsonl holds generated
 # records, and "dupfind" on PATH is the binary under test.  An example must end with one of the statuses
 # listed (default 0).  On the generated corpus, whose answers are known,
-# an example ending with 0 must also print something and nothing on
-# standard error.  Examples needing a missing tool (jq) are skipped; the
+# an example ending with 0 must also print nothing on standard error,
+# and something on standard output unless it says empty=ok.  Examples needing a missing tool (jq) are skipped; the
 # test exits 77 when every example was skipped.
 
 set -u
@@ -93,20 +93,22 @@ awk 'BEGIN {
 }' >"$work/corpus.jsonl" || exit 1
 
 # Cut the marked examples out of the page, undoing the roff escapes
-# used in them.  Writes examples/NAME.sh and a list "NAME needs status".
+# used in them.  Writes examples/NAME.sh and a list of
+# "NAME needs status empty".
 awk -v dir="$work/examples" '
     /^\.\\" example:/ {
-        name = $3; needs = "-"; status = "0"
+        name = $3; needs = "-"; status = "0"; empty = "no"
         for (i = 4; i <= NF; i++) {
             if ($i ~ /^needs=/) needs = substr($i, 7)
             if ($i ~ /^status=/) status = substr($i, 8)
+            if ($i ~ /^empty=/) empty = substr($i, 7)
         }
         want = 1; next
     }
     want && /^\.nf/ { copying = 1; want = 0; file = dir "/" name ".sh"
                       printf "" > file; next }
     copying && /^\.fi/ { copying = 0; close(file)
-                         print name, needs, status; next }
+                         print name, needs, status, empty; next }
     copying { print > file }
 ' "$page" >"$work/list" || exit 1
 for f in "$work"/examples/*.sh; do
@@ -116,7 +118,7 @@ for f in "$work"/examples/*.sh; do
 done
 
 total=0 ran=0 failed=0
-while read -r name needs status; do
+while read -r name needs status empty; do
     total=$((total + 1))
     if [ "$needs" != "-" ] && ! command -v "$needs" >/dev/null 2>&1; then
         echo "skip: example '$name' needs $needs, which is not installed"
@@ -134,7 +136,7 @@ while read -r name needs status; do
     if [ "$ok" -ne 1 ]; then
         why="exit status $rc, expected $status"
     elif [ "$generated" -eq 1 ] && [ "$rc" -eq 0 ]; then
-        if [ ! -s "$work/examples/$name.out" ]; then
+        if [ "$empty" != ok ] && [ ! -s "$work/examples/$name.out" ]; then
             why="no output on the generated corpus"
         elif [ -s "$work/examples/$name.err" ]; then
             why="wrote to standard error"
