@@ -179,6 +179,19 @@ read_status reader_sketch_text(reader_worker *w, const char *text,
 /* Runs the last batch; *trouble tells whether any input failed. */
 int reader_finish(reader *r, int *trouble);
 void reader_free(reader *r);
+/* Runs fn(ud, w, i) for every i < n on all the reader's threads (the
+ * main one included, each with its own worker w), and returns when all
+ * are done.  fn must be safe to run concurrently for different i. */
+typedef void (*reader_task_fn)(void *ud, reader_worker *w, size_t i);
+void reader_parallel(reader *r, size_t n, reader_task_fn fn, void *ud);
+/* Threads of the reader, the main one included. */
+unsigned reader_threads(const reader *r);
+/* Called on the main thread now and then while documents are sketched,
+ * with the documents and bytes sketched so far. */
+typedef void (*reader_progress_fn)(void *ud, uint64_t docs,
+                                   uint64_t bytes);
+void reader_set_progress(reader *r, reader_progress_fn fn, void *ud);
+
 /* Also count every sketched document's shingles into df. */
 void reader_count_df(reader *r, dupfind_df *df);
 /* The main thread's worker, for re-reading documents afterwards. */
@@ -208,6 +221,12 @@ int records_source(records *rs, const char *path, int *trouble);
 /* The text of a record read again (malloc'd). */
 int records_text(records *rs, const doc_loc *loc, char **text,
                  size_t *len);
+/* The same without printing: on failure -1 and *why (static text);
+ * safe to call from several threads at once. */
+int records_text_r(const records *rs, const doc_loc *loc, char **text,
+                   size_t *len, const char **why);
+/* The name of the source a record comes from. */
+const char *records_source_name(const records *rs, const doc_loc *loc);
 /* Writes a record's bytes and its terminator to out. */
 int records_copy(records *rs, const doc_loc *loc, FILE *out);
 

@@ -43,12 +43,21 @@ typedef struct {
  * calling back, so the line moves per batch, and during a records
  * source not at all; a per-document hook in reader.c's commit() would
  * make it smooth. */
+/* Progress while documents are sketched: the reader calls this on the
+ * main thread, per document it sketches itself and a few times a second
+ * while it waits for the other threads. */
+static void on_progress(void *ud, uint64_t docs, uint64_t bytes)
+{
+    run_state *r = ud;
+
+    r->prog.docs = docs;
+    r->prog.bytes = bytes;
+    progress_tick(&r->prog);
+}
+
 static void tick(run_state *r, const reader *rd)
 {
-    const reader_stats *st = reader_get_stats(rd);
-
-    r->prog.docs = st->docs;
-    r->prog.bytes = st->bytes;
+    (void)rd;
     progress_tick(&r->prog);
 }
 
@@ -68,68 +77,86 @@ static void on_input_error(void *ud, const char *path, const char *msg)
     reader_queue_error(r->rd, path, msg);
 }
 
-/* Re-reads document id and returns its sorted distinct shingles in
- * *out (malloc'd copy).  Returns 0, or -1 when it could not be read. */
-static int load_shingles(run_state *r, uint32_t id, uint64_t **out,
-                         size_t *n)
+/* A document's sorted distinct shingles, read again for exact scoring. */
+typedef struct {
+    uint64_t *set;            /* malloc'd, or NULL */
+    size_t len;               /* entries */
+    const char *why;          /* static reason when it failed, or NULL */
+    int fatal;                /* the failure was out of memory */
+} exact_set;
+
+/* Reads document id again with worker w into *out.  Prints nothing and
+ * touches nothing shared, so workers can load documents at once; the
+ * caller reports failures in document order (report_load). */
+static void load_set(const run_state *r, reader_worker *w, uint32_t id,
+                     exact_set *out)
 {
     const char *path = dupfind_ctx_doc_name(r->ctx, id, NULL);
-    reader_worker *w = reader_main_worker(r->rd);
+    const doc_loc *loc = &reader_locs(r->rd)[id];
     const uint64_t *s;
     read_status st;
     int err;
 
-    const doc_loc *loc = &reader_locs(r->rd)[id];
-
-    *out = NULL;
-    *n = 0;
+    memset(out, 0, sizeof(*out));
     if (loc->source >= 0) {
         char *text;
         size_t len;
 
-        if (records_text(r->rs, loc, &text, &len) < 0) {
-            r->trouble = 1;
-            return -1;
-        }
+        if (records_text_r(r->rs, loc, &text, &len, &out->why) < 0)
+            return;
         st = reader_sketch_text(w, text, len, &err);
         free(text);
     } else if (loc->source == DOC_STREAM) {
         /* A FIFO or pipe named as an operand is gone once read. */
-        cli_error("%s: not a regular file, cannot be read again: "
-                  "its scores stay estimates", path);
-        if (r->opt->verify == VERIFY_EXACT)
-            r->trouble = 1;
-        return -1;
+        out->why = "not a regular file, cannot be read again: "
+                   "its scores stay estimates";
+        return;
     } else {
         st = reader_read(r->opt, w, path, 1, &err, NULL);
     }
     if (st != READ_OK) {
-        if (st == READ_FATAL)
-            r->fatal = 1;
-        cli_error("%s: %s", path, st == READ_ERROR ? strerror(err)
-                  : st == READ_FATAL ? dupfind_strerror(err)
-                  : "changed while dupfind was running");
-        r->trouble = 1;
-        return -1;
+        out->fatal = st == READ_FATAL;
+        out->why = st == READ_ERROR ? strerror(err)
+                   : st == READ_FATAL ? dupfind_strerror(err)
+                   : "changed while dupfind was running";
+        return;
     }
-    if (dupfind_doc_shingles(reader_worker_doc(w), &s, n) < 0) {
+    if (dupfind_doc_shingles(reader_worker_doc(w), &s, &out->len) < 0) {
+        out->fatal = 1;
+        out->why = dupfind_strerror(DUPFIND_ENOMEM);
+        return;
+    }
+    if (out->len != dupfind_ctx_doc_shingles(r->ctx, id)) {
+        out->why = "changed while dupfind was running";
+        return;
+    }
+    out->set = malloc((out->len ? out->len : 1) * sizeof(*out->set));
+    if (!out->set) {
+        out->fatal = 1;
+        out->why = dupfind_strerror(DUPFIND_ENOMEM);
+        return;
+    }
+    memcpy(out->set, s, out->len * sizeof(*out->set));
+}
+
+/* Reports a failed load (in the main thread).  Returns 0 when loaded. */
+static int report_load(run_state *r, uint32_t id, const exact_set *e)
+{
+    const doc_loc *loc = &reader_locs(r->rd)[id];
+
+    if (!e->why)
+        return 0;
+    if (loc->source >= 0)
+        cli_error("%s:%llu: %s", records_source_name(r->rs, loc),
+                  (unsigned long long)loc->line, e->why);
+    else
+        cli_error("%s: %s", dupfind_ctx_doc_name(r->ctx, id, NULL), e->why);
+    if (e->fatal)
         r->fatal = 1;
-        return -1;
-    }
-    if (*n != dupfind_ctx_doc_shingles(r->ctx, id)) {
-        cli_error("%s: changed while dupfind was running", path);
+    /* A pipe cannot be read twice: only an error when exact was asked. */
+    if (loc->source != DOC_STREAM || r->opt->verify == VERIFY_EXACT)
         r->trouble = 1;
-        return -1;
-    }
-    *out = malloc((*n ? *n : 1) * sizeof(**out));
-    if (!*out) {
-        r->fatal = 1;
-        return -1;
-    }
-    memcpy(*out, s, *n * sizeof(**out));
-    r->prog.done++;
-    progress_tick(&r->prog);
-    return 0;
+    return -1;
 }
 
 static int cmp_u64(const void *x, const void *y)
@@ -147,22 +174,55 @@ static int wants_exact(const cli_options *o, const dupfind_pair *p)
            (o->verify == VERIFY_AUTO && p->uncertain);
 }
 
+/* Work shared by the threads of the exact phase. */
+typedef struct {
+    const run_state *r;
+    dupfind_results *res;
+    const uint32_t *ids;      /* documents to load */
+    exact_set *sets;          /* per document id (loaded ones) */
+    const unsigned char *ok;  /* per document id: set loaded */
+} exact_work;
+
+static void load_task(void *ud, reader_worker *w, size_t i)
+{
+    exact_work *x = ud;
+    uint32_t id = x->ids[i];
+
+    load_set(x->r, w, id, &x->sets[id]);
+}
+
+static void score_task(void *ud, reader_worker *w, size_t i)
+{
+    exact_work *x = ud;
+    const dupfind_pair *p = dupfind_results_pair(x->res, i);
+
+    (void)w;
+    if (wants_exact(x->r->opt, p) && x->ok[p->a] && x->ok[p->b])
+        dupfind_results_set_exact(x->res, i, x->sets[p->a].set,
+                                  x->sets[p->a].len, x->sets[p->b].set,
+                                  x->sets[p->b].len);
+}
+
 /* Replaces estimates by exact scores where the verify mode asks for it.
- * The documents involved are re-read once each when their sets fit the
- * budget together; otherwise pairs (sorted by a) keep a's set while
- * re-reading each b. */
+ * When the sets of all the documents involved fit the budget together,
+ * every document is read once, by all threads at once, and the pairs
+ * are scored by all threads; failures are reported afterwards in
+ * document order, so the output does not depend on the threads.
+ * Otherwise pairs (sorted by a) keep a's set while re-reading each b. */
 static int rescore_exact(run_state *r, dupfind_results *res)
 {
-    size_t i, n = dupfind_results_count(res), total = 0, na, nb;
-    uint32_t ndocs = dupfind_ctx_doc_count(r->ctx), cur = UINT32_MAX;
-    uint64_t **sets = NULL, *sa = NULL, *sb;
-    size_t *lens = NULL;
+    size_t i, n = dupfind_results_count(res), total = 0, nids = 0;
+    uint32_t ndocs = dupfind_ctx_doc_count(r->ctx), cur = UINT32_MAX, id;
+    reader_worker *w = reader_main_worker(r->rd);
+    exact_set *sets = NULL, ea, eb;
+    uint32_t *ids = NULL;
     unsigned char *need = NULL;
     int have_a = 0, rc = -1;
 
     need = calloc(ndocs ? ndocs : 1, 1);
     if (!need)
         return -1;
+    memset(&ea, 0, sizeof(ea));
     for (i = 0; i < n; i++) {
         const dupfind_pair *p = dupfind_results_pair(res, i);
         if (!wants_exact(r->opt, p))
@@ -173,26 +233,31 @@ static int rescore_exact(run_state *r, dupfind_results *res)
     }
     progress_phase(&r->prog, "verifying");
     if (total <= EXACT_BUDGET / sizeof(uint64_t)) {
-        uint32_t id;
-
-        for (id = 0; id < ndocs; id++)
-            r->prog.todo += need[id];
+        exact_work x;
 
         sets = calloc(ndocs ? ndocs : 1, sizeof(*sets));
-        lens = calloc(ndocs ? ndocs : 1, sizeof(*lens));
-        if (!sets || !lens)
+        ids = malloc((ndocs ? ndocs : 1) * sizeof(*ids));
+        if (!sets || !ids)
             goto cleanup;
-        for (id = 0; id < ndocs && !r->fatal; id++)
-            if (need[id] && load_shingles(r, id, &sets[id], &lens[id]) < 0)
-                need[id] = 0;        /* reported; keep the estimate */
-        for (i = 0; i < n; i++) {
-            const dupfind_pair *p = dupfind_results_pair(res, i);
-            if (wants_exact(r->opt, p) && need[p->a] && need[p->b]) {
-                dupfind_results_set_exact(res, i, sets[p->a], lens[p->a],
-                                          sets[p->b], lens[p->b]);
-                r->verified++;
-            }
-        }
+        for (id = 0; id < ndocs; id++)
+            if (need[id])
+                ids[nids++] = id;
+        r->prog.todo += nids;
+        x.r = r;
+        x.res = res;
+        x.ids = ids;
+        x.sets = sets;
+        x.ok = need;
+        reader_parallel(r->rd, nids, load_task, &x);
+        for (i = 0; i < nids; i++)
+            if (report_load(r, ids[i], &sets[ids[i]]) < 0)
+                need[ids[i]] = 0;    /* reported; keep the estimate */
+        r->prog.done += nids;
+        progress_tick(&r->prog);
+        if (!r->fatal)
+            reader_parallel(r->rd, n, score_task, &x);
+        for (i = 0; i < n; i++)
+            r->verified += dupfind_results_pair(res, i)->exact;
         rc = r->fatal ? -1 : 0;
         goto cleanup;
     }
@@ -212,25 +277,31 @@ static int rescore_exact(run_state *r, dupfind_results *res)
         if (!wants_exact(r->opt, p))
             continue;
         if (p->a != cur) {
-            free(sa);
-            sa = NULL;
+            free(ea.set);
             cur = p->a;
-            have_a = load_shingles(r, cur, &sa, &na) == 0;
+            load_set(r, w, cur, &ea);
+            have_a = report_load(r, cur, &ea) == 0;
+            r->prog.done++;
         }
-        if (!have_a || load_shingles(r, p->b, &sb, &nb) < 0)
+        if (!have_a)
             continue;
-        dupfind_results_set_exact(res, i, sa, na, sb, nb);
+        load_set(r, w, p->b, &eb);
+        r->prog.done++;
+        progress_tick(&r->prog);
+        if (report_load(r, p->b, &eb) < 0)
+            continue;
+        dupfind_results_set_exact(res, i, ea.set, ea.len, eb.set, eb.len);
         r->verified++;
-        free(sb);
+        free(eb.set);
     }
     rc = r->fatal ? -1 : 0;
 cleanup:
     if (sets)
         for (i = 0; i < ndocs; i++)
-            free(sets[i]);
+            free(sets[i].set);
     free(sets);
-    free(lens);
-    free(sa);
+    free(ids);
+    free(ea.set);
     free(need);
     return rc;
 }
@@ -254,6 +325,7 @@ static int second_pass(run_state *r, const cli_options *opt,
         reader_new(&rd2, opt, ctx2,
                    opt->jobs ? opt->jobs : reader_default_jobs()) < 0)
         goto cleanup;
+    reader_set_progress(rd2, on_progress, r);
     for (id = 0; id < n; id++) {
         const doc_loc *loc = &reader_locs(r->rd)[id];
         const char *name = dupfind_ctx_doc_name(r->ctx, id, NULL);
@@ -489,6 +561,7 @@ int main(int argc, char **argv)
         status = EXIT_TROUBLE;
         goto cleanup;
     }
+    reader_set_progress(r.rd, on_progress, &r);
     if (opt.ignore_common > 0) {
         if (dupfind_df_new(&df) < 0) {
             cli_error("%s", dupfind_strerror(DUPFIND_ENOMEM));

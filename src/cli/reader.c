@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -60,13 +61,20 @@ struct reader {
 
     pthread_mutex_t mu;
     pthread_cond_t go, done;
-    size_t next;               /* next job to take */
+    reader_task_fn task;       /* reader_parallel's function, or NULL */
+    void *task_ud;             /* its argument */
+    size_t ntasks;             /* items of the parallel loop */
+    size_t next;               /* next job (or item) to take */
     unsigned busy;             /* threads still working on the batch */
     unsigned long generation;  /* batches started */
     int quit;                  /* workers leave */
 
     dupfind_df *df;            /* count document frequencies, or NULL */
     reader_stats stats;        /* totals of committed jobs */
+    uint64_t done_docs;        /* sketched so far, committed or not */
+    uint64_t done_bytes;       /* their bytes (both atomic) */
+    reader_progress_fn progress; /* called on the main thread, or NULL */
+    void *progress_ud;         /* its argument */
     doc_loc *locs;             /* per document id, where to re-read it */
     size_t locs_cap;           /* entries */
     int trouble;               /* an input could not be read */
@@ -310,6 +318,8 @@ static void run_job(reader *r, reader_worker *w, size_t i)
                                 &j->loc);
     j->bytes = w->bytes;
     if (j->status == READ_OK) {
+        __atomic_fetch_add(&r->done_docs, 1, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&r->done_bytes, j->bytes, __ATOMIC_RELAXED);
         memcpy(r->sigs + i * r->k, dupfind_doc_signature(w->doc),
                r->k * sizeof(*r->sigs));
         j->shingles = dupfind_doc_shingle_count(w->doc);
@@ -318,19 +328,89 @@ static void run_job(reader *r, reader_worker *w, size_t i)
     }
 }
 
-/* Takes jobs of the current batch until none is left. */
+static void report_progress(reader *r)
+{
+    if (r->progress)
+        r->progress(r->progress_ud,
+                    __atomic_load_n(&r->done_docs, __ATOMIC_RELAXED),
+                    __atomic_load_n(&r->done_bytes, __ATOMIC_RELAXED));
+}
+
+/* Takes jobs of the current batch (or items of reader_parallel) until
+ * none is left. */
 static void drain(reader *r, reader_worker *w)
 {
     for (;;) {
-        size_t i;
+        size_t i, end = r->task ? r->ntasks : r->njobs;
 
         pthread_mutex_lock(&r->mu);
-        i = r->next < r->njobs ? r->next++ : r->njobs;
+        i = r->next < end ? r->next++ : end;
         pthread_mutex_unlock(&r->mu);
-        if (i == r->njobs)
+        if (i == end)
             return;
-        run_job(r, w, i);
+        if (r->task) {
+            r->task(r->task_ud, w, i);
+        } else {
+            run_job(r, w, i);
+            if (w == &r->w[0])
+                report_progress(r);
+        }
     }
+}
+
+/* Starts the workers on the current batch or loop, helps, and waits for
+ * them; the main thread reports progress while it waits. */
+static void run_all(reader *r)
+{
+    struct timespec until;
+
+    pthread_mutex_lock(&r->mu);
+    r->next = 0;
+    r->busy = r->started;
+    r->generation++;
+    pthread_cond_broadcast(&r->go);
+    pthread_mutex_unlock(&r->mu);
+    drain(r, &r->w[0]);
+    pthread_mutex_lock(&r->mu);
+    while (r->busy > 0) {
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 200 * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&r->done, &r->mu, &until);
+        if (r->busy > 0 && !r->task) {
+            pthread_mutex_unlock(&r->mu);
+            report_progress(r);
+            pthread_mutex_lock(&r->mu);
+        }
+    }
+    pthread_mutex_unlock(&r->mu);
+}
+
+void reader_parallel(reader *r, size_t n, reader_task_fn fn, void *ud)
+{
+    if (n == 0)
+        return;
+    r->task = fn;
+    r->task_ud = ud;
+    r->ntasks = n;
+    run_all(r);
+    r->task = NULL;
+    r->task_ud = NULL;
+    r->ntasks = 0;
+}
+
+void reader_set_progress(reader *r, reader_progress_fn fn, void *ud)
+{
+    r->progress = fn;
+    r->progress_ud = ud;
+}
+
+unsigned reader_threads(const reader *r)
+{
+    return r->started + 1;
 }
 
 typedef struct {
@@ -500,17 +580,7 @@ static void run_batch(reader *r)
 {
     if (r->njobs == 0)
         return;
-    pthread_mutex_lock(&r->mu);
-    r->next = 0;
-    r->busy = r->started;
-    r->generation++;
-    pthread_cond_broadcast(&r->go);
-    pthread_mutex_unlock(&r->mu);
-    drain(r, &r->w[0]);
-    pthread_mutex_lock(&r->mu);
-    while (r->busy > 0)
-        pthread_cond_wait(&r->done, &r->mu);
-    pthread_mutex_unlock(&r->mu);
+    run_all(r);
     commit(r);
 }
 

@@ -321,18 +321,89 @@ int records_source(records *rs, const char *path, int *trouble)
     return rc;
 }
 
-/* Reads a record's bytes into rs->rec. */
-static int load(records *rs, const doc_loc *loc)
+/* Reads a record's bytes into buf (loc->len bytes), without printing:
+ * returns 0, or -1 with *why set (static text).  Safe to call from
+ * several threads: pread() on a shared descriptor has no file offset. */
+static int load_into(const records *rs, const doc_loc *loc, char *buf,
+                     const char **why)
 {
     const source *s = &rs->src[loc->source];
     uint64_t done = 0;
 
     if (s->fd < 0) {
-        cli_error("%s:%llu: cannot be read again", s->name,
-                  (unsigned long long)loc->line);
+        *why = "cannot be read again";
         return -1;
     }
-    rs->rec_len = 0;
+    while (done < loc->len) {
+        ssize_t n = pread(s->fd, buf + done, loc->len - done,
+                          (off_t)(loc->offset + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            *why = n < 0 ? strerror(errno)
+                         : "changed while dupfind was running";
+            return -1;
+        }
+        done += (uint64_t)n;
+    }
+    return 0;
+}
+
+int records_text_r(const records *rs, const doc_loc *loc, char **text,
+                   size_t *len, const char **why)
+{
+    char *raw, *name = NULL;
+    int rc;
+
+    *text = NULL;
+    *len = 0;
+    *why = NULL;
+    raw = malloc(loc->len ? loc->len : 1);
+    if (!raw) {
+        *why = strerror(ENOMEM);
+        return -1;
+    }
+    if (load_into(rs, loc, raw, why) < 0) {
+        free(raw);
+        return -1;
+    }
+    if (rs->opt->records != RECORDS_JSONL) {
+        *text = raw;
+        *len = loc->len;
+        return 0;
+    }
+    rc = jsonl_record(rs, rs->src[loc->source].name, loc->line, raw,
+                      loc->len, text, len, &name, 0);
+    free(raw);
+    free(name);
+    if (rc <= 0) {
+        *why = "changed while dupfind was running";
+        return -1;
+    }
+    return 0;
+}
+
+int records_text(records *rs, const doc_loc *loc, char **text, size_t *len)
+{
+    const char *why;
+
+    if (records_text_r(rs, loc, text, len, &why) < 0) {
+        cli_error("%s:%llu: %s", rs->src[loc->source].name,
+                  (unsigned long long)loc->line, why);
+        return -1;
+    }
+    return 0;
+}
+
+const char *records_source_name(const records *rs, const doc_loc *loc)
+{
+    return rs->src[loc->source].name;
+}
+
+int records_copy(records *rs, const doc_loc *loc, FILE *out)
+{
+    const char *why;
+
     if (loc->len > rs->rec_cap) {
         char *q = realloc(rs->rec, loc->len);
         if (!q)
@@ -340,51 +411,12 @@ static int load(records *rs, const doc_loc *loc)
         rs->rec = q;
         rs->rec_cap = loc->len;
     }
-    while (done < loc->len) {
-        ssize_t n = pread(s->fd, rs->rec + done, loc->len - done,
-                          (off_t)(loc->offset + done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            cli_error("%s:%llu: %s", s->name, (unsigned long long)loc->line,
-                      n < 0 ? strerror(errno)
-                            : "changed while dupfind was running");
-            return -1;
-        }
-        done += (uint64_t)n;
+    if (load_into(rs, loc, rs->rec, &why) < 0) {
+        cli_error("%s:%llu: %s", rs->src[loc->source].name,
+                  (unsigned long long)loc->line, why);
+        return -1;
     }
-    rs->rec_len = loc->len;
-    return 0;
-}
-
-int records_text(records *rs, const doc_loc *loc, char **text, size_t *len)
-{
-    char *name = NULL;
-
-    *text = NULL;
-    *len = 0;
-    if (load(rs, loc) < 0)
-        return -1;
-    if (rs->opt->records != RECORDS_JSONL) {
-        *text = malloc(rs->rec_len ? rs->rec_len : 1);
-        if (!*text)
-            return -1;
-        memcpy(*text, rs->rec, rs->rec_len);
-        *len = rs->rec_len;
-        return 0;
-    }
-    if (jsonl_record(rs, rs->src[loc->source].name, loc->line, rs->rec,
-                     rs->rec_len, text, len, &name, 1) <= 0)
-        return -1;
-    free(name);
-    return 0;
-}
-
-int records_copy(records *rs, const doc_loc *loc, FILE *out)
-{
-    if (load(rs, loc) < 0)
-        return -1;
-    fwrite(rs->rec, 1, rs->rec_len, out);
+    fwrite(rs->rec, 1, loc->len, out);
     if (loc->term)
         putc(rs->opt->records == RECORDS_NUL ? '\0' : '\n', out);
     return 0;
