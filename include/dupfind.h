@@ -264,8 +264,8 @@ typedef struct {
     double   b_in_a;        /* share of b's shingles found in a, 0..1 */
     dupfind_relation relation;
     int      exact;         /* 1 when the scores are exact */
-    int      uncertain;     /* estimated, and the decision could go
-                               either way within 2.5 standard errors:
+    int      uncertain;     /* estimated, and the relation could be
+                               another within 2.5 standard errors:
                                worth verifying exactly */
 } dupfind_pair;
 

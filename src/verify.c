@@ -38,7 +38,7 @@ void verify_estimate(dupfind_pair *p, const uint32_t *sa,
     double j = (double)eq / k;
     double inter = j * ((double)na + (double)nb) / (1.0 + j);
     double z2 = VERIFY_Z * VERIFY_Z, mid, half, lo, hi;
-    int yes_lo, yes_hi;
+    int j_lo, j_hi, c_lo, c_hi;
 
     verify_from_counts(p, inter, (double)na, (double)nb);
     /* Keep J itself as estimated: eq/k exactly, not via the counts. */
@@ -51,12 +51,15 @@ void verify_estimate(dupfind_pair *p, const uint32_t *sa,
            sqrt(j * (1.0 - j) / k + z2 / (4.0 * k * k));
     lo = mid - half < 0 ? 0 : mid - half;
     hi = mid + half > 1 ? 1 : mid + half;
-    /* Both scores grow with J, so the interval's ends decide. */
-    yes_lo = lo >= t ||
-             (ct > 0 && max_containment(lo, (double)na, (double)nb) >= ct);
-    yes_hi = hi >= t ||
-             (ct > 0 && max_containment(hi, (double)na, (double)nb) >= ct);
-    p->uncertain = yes_lo != yes_hi;
+    /* Both scores grow with J, so the interval's ends decide.  The
+     * answer is the relation, not only whether the pair is reported: a
+     * pair surely reported for containment but perhaps a duplicate is
+     * uncertain too. */
+    j_lo = lo >= t;
+    j_hi = hi >= t;
+    c_lo = ct > 0 && max_containment(lo, (double)na, (double)nb) >= ct;
+    c_hi = ct > 0 && max_containment(hi, (double)na, (double)nb) >= ct;
+    p->uncertain = j_lo != j_hi || (!j_lo && c_lo != c_hi);
 }
 
 /* Galloping search (Bentley and Yao 1976): first index >= lo of b[] whose

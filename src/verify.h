@@ -22,9 +22,10 @@
 #define VERIFY_Z 2.5
 
 /* Fills the scores of *p from the signatures and distinct counts, and
- * p->uncertain: whether the Wilson score interval (z = VERIFY_Z) of the
- * share of equal slots straddles either threshold (t for Jaccard, ct
- * for containment, 0 = off). */
+ * p->uncertain: whether the relation could change within the Wilson
+ * score interval (z = VERIFY_Z) of the share of equal slots: the
+ * interval straddles t (duplicate or not), or, when J is surely below
+ * t, the containment it implies straddles ct (0 = off). */
 void verify_estimate(dupfind_pair *p, const uint32_t *sa,
                      const uint32_t *sb, unsigned k, uint64_t na,
                      uint64_t nb, double t, double ct);
