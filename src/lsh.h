@@ -15,8 +15,10 @@
  * 0.72 for t = 0.5, k = 128.  A false positive costs us one 512-byte
  * comparison, a false negative is lost for good, so we weigh them
  * LSH_FP_WEIGHT : LSH_FN_WEIGHT = 0.05 : 0.95, which gives
- * P(t + 0.05) >= 0.98 for every t in 0.2..0.95 at k = 128
- * (t = 0.5: b = 26, r = 3, P(0.55) = 0.991).
+ * P(t + 0.05) >= 0.98 at k = 128 for t = 0.2, 0.25, ... 0.95 (between
+ * those the choice of (b, r) jumps and the worst is 0.961 at t = 0.37;
+ * t = 0.5: b = 26, r = 3, P(0.55) = 0.991).  With containment on (the
+ * default) the single-row bands below give P >= 0.998 there anyway.
  *
  * Containment search adds a second configuration: every slot is a band
  * of one row, so a pair is a candidate when any slot agrees:
@@ -28,10 +30,12 @@
  * (boilerplate); pairs that are really alike among them still collide
  * in the multi-row bands.
  *
- * Each band of each document becomes a 16-byte record (64-bit XXH3 of
- * the band's rows, seeded with the band number; document id).  The
- * records of one band are radix-sorted; runs of equal keys give the
- * pairs.  Pairs are kept as (a << 32 | b), a < b, and sorted/deduplicated
+ * Each band of each document becomes an 8-byte record, key << 32 | id:
+ * the key is the top 32 bits of XXH3-64 of the band's rows (seeded with
+ * the band number and row count), or for a single row the MinHash value
+ * itself.  The records of one band are radix-sorted on the key bits;
+ * runs of equal keys give the pairs (two different bands meeting on a
+ * 32-bit key only make a candidate that verification drops).  Pairs are kept as (a << 32 | b), a < b, and sorted/deduplicated
  * whenever the list doubles, so a pair colliding in many bands is kept
  * once.
  */

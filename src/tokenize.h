@@ -10,8 +10,9 @@
  *  - Word mode: a word is a maximal run of letters (L*), numbers (N*) and
  *    combining marks (M*); everything else separates words.
  *  - Character mode: each letter, number or mark is a token; a run of
- *    separators between two of them becomes one U+0020 token, so that
- *    text with and without spaces both work.
+ *    separators between two of them becomes one U+0020 token (so word
+ *    boundaries count, but not how much space or punctuation there is:
+ *    Chinese with or without commas between clauses stays close).
  *
  * ASCII never goes through utf8proc: for it NFKC is the identity and case
  * folding is tolower().  Non-ASCII text is collected into segments that

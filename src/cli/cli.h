@@ -227,8 +227,9 @@ int records_text_r(const records *rs, const doc_loc *loc, char **text,
                    size_t *len, const char **why);
 /* The name of the source a record comes from. */
 const char *records_source_name(const records *rs, const doc_loc *loc);
-/* Writes a record's bytes and its terminator to out. */
-int records_copy(records *rs, const doc_loc *loc, FILE *out);
+/* Writes a record's bytes and its terminator to out; one without a
+ * terminator in its source gets one too when terminate is set. */
+int records_copy(records *rs, const doc_loc *loc, int terminate, FILE *out);
 
 /* Output (output.c).  Records reach stdout whole: each is composed in
  * memory, then handed over in one piece, and the buffer is flushed

@@ -320,6 +320,14 @@ static int second_pass(run_state *r, const cli_options *opt,
 
     max = opt->ignore_common >= 1 ? (uint64_t)opt->ignore_common
                                   : (uint64_t)(opt->ignore_common * docs);
+    if (max < 2) {
+        /* "More than 0 or 1 documents" would leave out every shared
+         * shingle, so nothing could ever be reported. */
+        cli_error("--ignore-common=%g is %llu of %llu documents: using 2",
+                  opt->ignore_common, (unsigned long long)max,
+                  (unsigned long long)docs);
+        max = 2;
+    }
     if (dupfind_ctx_new(&ctx2, &opt->lib, NULL, 0) < 0 ||
         dupfind_ctx_ignore_common(ctx2, df, max) < 0 ||
         reader_new(&rd2, opt, ctx2,
@@ -333,6 +341,13 @@ static int second_pass(run_state *r, const cli_options *opt,
         size_t len;
 
         tick(r, rd2);
+        if (loc->source == DOC_STREAM) {
+            /* A pipe cannot be read a second time. */
+            cli_error("%s: not a regular file, cannot be read again "
+                      "for --ignore-common: left out", name);
+            r->trouble = 1;
+            continue;
+        }
         if (loc->source < 0) {
             if (reader_queue(rd2, name, 1) < 0)
                 goto cleanup;
@@ -372,7 +387,7 @@ cleanup:
 static int output_unique(run_state *r, const out_report *rep,
                          out_stream *os)
 {
-    uint32_t n = dupfind_ctx_doc_count(r->ctx), id;
+    uint32_t n = dupfind_ctx_doc_count(r->ctx), id, last;
     size_t i, np = rep->npairs;
     unsigned char *dropped = calloc(n ? n : 1, 1);
     uint64_t *by_later = malloc((np ? np : 1) * sizeof(*by_later));
@@ -413,11 +428,16 @@ static int output_unique(run_state *r, const out_report *rep,
         }
         free(inv);
     }
+    /* A record without its terminator (the last of a source) gets one
+     * when more output follows, so records never run together. */
+    for (id = n; id > 0 && dropped[id - 1] != want; id--)
+        ;
+    last = id ? id - 1 : 0;
     for (id = 0; id < n && rc == 0; id++) {
         if (dropped[id] != want)
             continue;
         if (locs[id].source >= 0) {
-            if (records_copy(r->rs, &locs[id], os->rec) < 0) {
+            if (records_copy(r->rs, &locs[id], id != last, os->rec) < 0) {
                 r->trouble = 1;      /* reported; go on with the others */
                 continue;
             }
@@ -676,7 +696,8 @@ int main(int argc, char **argv)
     t[4] = now();
     if (opt.stats)
         print_stats(&r, nshown, t);
-    if (opt.check && nshown > 0)
+    /* An error wins over a finding. */
+    if (opt.check && nshown > 0 && status == EXIT_OK)
         status = EXIT_FOUND;
     if (in.trouble || r.trouble)
         status = EXIT_TROUBLE;

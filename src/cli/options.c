@@ -70,7 +70,7 @@ static const struct opt_def {
       "do not report the pairs accepted in FILE" },
     { "write-baseline", 1, OPT_WRITE_BASELINE, "FILE",
       "write the pairs found to FILE, to accept them" },
-    { "null", 0, '0', NULL, "file lists on stdin are NUL-separated" },
+    { "null", 0, '0', NULL, "NUL-separated file lists and --unique names" },
     { "files-from", 1, OPT_FILES_FROM, "FILE",
       "read the list of documents from FILE (- = stdin)" },
     { "follow", 0, 'L', NULL, "follow symbolic links inside directories" },

@@ -43,9 +43,11 @@
  *   csv    header cluster,original,name; original is true or false.
  *
  *   jsonl  {"type":"cluster","cluster":N,"size":S,"members":[...],
- *           "original":"name"}, plus "original_bytes" (base64) when the
- *          original's name is not valid UTF-8.  "original" comes after
- *          the keys of schema 1, as its section 6 allows.
+ *           "original":"name"}, plus "members_bytes" (base64 or null per
+ *          member) when a member's name is not valid UTF-8, and
+ *          "original_bytes" when the original's is not.  The keys after
+ *          "members" were added to schema 1, as FORMAT.md's section on
+ *          versioning allows.
  *
  *   text   "group N: S documents", then "  original  name" and one
  *          indented line per other member, groups apart by an empty line.
@@ -368,6 +370,7 @@ static void color_off(FILE *out, const out_report *rep)
 
 /* ------------------------------------------------------------------ */
 /* Pairs                                                               */
+
 /* ------------------------------------------------------------------ */
 
 static int output_groups(out_stream *os, const cli_options *o,
@@ -440,6 +443,47 @@ typedef struct {
     uint32_t *start;     /* per group: first member's id + 1 */
     uint32_t *next;      /* per document: next member's id + 1, or 0 */
 } groups;
+
+/* JSON Lines clusters: when a member's name is not valid UTF-8,
+ * "members_bytes" follows "members", aligned with it: the base64 of
+ * each name that is not UTF-8, null for the others, so every name can
+ * be recovered byte for byte (schema 1 allows added keys). */
+static void member_bytes(FILE *out, const out_report *rep, uint32_t id,
+                         int comma)
+{
+    size_t len;
+    const char *name = dupfind_ctx_doc_name(rep->ctx, id, &len);
+
+    if (comma)
+        putc(',', out);
+    if (utf8_is_valid(name, len))
+        fputs("null", out);
+    else
+        base64(out, (const unsigned char *)name, len);
+}
+
+static void members_bytes(FILE *out, const out_report *rep,
+                          const groups *g, uint32_t c, uint32_t orig)
+{
+    uint32_t m;
+    size_t len;
+    const char *name;
+    int any = 0;
+
+    for (m = g->start[c]; m && !any; m = g->next[m - 1]) {
+        name = dupfind_ctx_doc_name(rep->ctx, m - 1, &len);
+        any = !utf8_is_valid(name, len);
+    }
+    if (!any)
+        return;
+    /* The original first, then the others in input order: as members. */
+    fputs(",\"members_bytes\":[", out);
+    member_bytes(out, rep, orig, 0);
+    for (m = g->start[c]; m; m = g->next[m - 1])
+        if (m - 1 != orig)
+            member_bytes(out, rep, m - 1, 1);
+    putc(']', out);
+}
 
 static void groups_release(groups *g)
 {
@@ -688,6 +732,7 @@ static int output_groups(out_stream *os, const cli_options *o,
         }
         if (o->format == FORMAT_JSONL) {
             putc(']', out);
+            members_bytes(out, rep, &g, c, orig);
             name = dupfind_ctx_doc_name(rep->ctx, orig, &len);
             putc(',', out);
             json_name(out, "original", name, len);

@@ -563,7 +563,8 @@ static void commit(reader *r)
             r->fatal = r->trouble = 1;
             break;
         case READ_DEVICE:
-            cli_error("%s: device file skipped", j->path);
+            if (!r->opt->quiet)
+                cli_error("%s: device file skipped", j->path);
             break;
         case READ_SKIP:
         case READ_UTF16:

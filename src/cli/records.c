@@ -400,7 +400,7 @@ const char *records_source_name(const records *rs, const doc_loc *loc)
     return rs->src[loc->source].name;
 }
 
-int records_copy(records *rs, const doc_loc *loc, FILE *out)
+int records_copy(records *rs, const doc_loc *loc, int terminate, FILE *out)
 {
     const char *why;
 
@@ -417,7 +417,7 @@ int records_copy(records *rs, const doc_loc *loc, FILE *out)
         return -1;
     }
     fwrite(rs->rec, 1, loc->len, out);
-    if (loc->term)
+    if (loc->term || terminate)
         putc(rs->opt->records == RECORDS_NUL ? '\0' : '\n', out);
     return 0;
 }
