@@ -1,0 +1,555 @@
+/*
+ * floor.c - dupfind_floor: the "floor" of the speed benchmark
+ * (bench/speed.sh, docs/performance.md).
+ *
+ *   dupfind_floor [--records=lines|jsonl] [--text-field=KEY] [-k N]
+ *                 [--chars] [--seed N] [--stage=read|tokens|shingles]
+ *                 PATH...
+ *
+ * Reads the same inputs as dupfind (files, directories walked
+ * recursively, or with --records the lines / JSON Lines records of the
+ * files named) with large reads, single-threaded, and does only what
+ * every document needs before any sketching: libdupfind's own tokenizer
+ * (src/tokenize.h: UTF-8 decoding, NFKC + case folding of non-ASCII runs,
+ * word splitting, one XXH3 hash per token) feeding libdupfind's rolling
+ * shingler (src/shingle.h), with the shingle hashes XORed into a sink so
+ * that nothing is optimised away.  No distinct-shingle set, no MinHash,
+ * no threads, no candidates.  Seeds are derived as dupfind derives them,
+ * so the shingle hashes are dupfind's.
+ *
+ * --stage=read stops after reading (the bytes are summed), --stage=tokens
+ * after the token hashes (no shingler); the default is shingles.
+ *
+ * Prints one line on stdout:
+ *
+ *   floor: stage S, documents N, bytes B, tokens T, shingles H,
+ *          X s, Y MB/s, Z docs/s, sink HEX
+ *
+ * where the time covers everything from the start of the walk to the
+ * last document (MB = 10^6 bytes).  JSON Lines: the text field of each
+ * record is found and its string decoded by a small scanner (top-level
+ * key only, no validation beyond what finding it needs); dupfind
+ * validates the whole record, which costs it a little more.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shingle.h"
+#include "tokenize.h"
+
+/* As src/ctx.c derives them from --seed. */
+#define TOKEN_SEED_TAG   0x746f6b656eULL
+#define SHINGLE_SEED_TAG 0x7368696e676cULL
+
+#define READ_SIZE (1u << 20)      /* files: 1 MiB reads */
+#define REC_READ_SIZE (4u << 20)  /* record files: 4 MiB reads */
+
+enum { STAGE_READ, STAGE_TOKENS, STAGE_SHINGLES };
+enum { REC_NONE, REC_LINES, REC_JSONL };
+
+typedef struct {
+    int stage, records;
+    const char *field;
+    size_t field_len;
+    tokenizer tok;
+    shingler sh;
+    uint64_t sink, docs, bytes, tokens, shingles;
+    unsigned char *buf;           /* read buffer */
+    unsigned char *line;          /* records: the current line */
+    size_t line_len, line_cap;
+    unsigned char *text;          /* jsonl: the decoded text */
+    size_t text_cap;
+    int trouble;
+} floor_state;
+
+static void die(const char *what)
+{
+    fprintf(stderr, "dupfind_floor: %s: %s\n", what, strerror(errno));
+    exit(2);
+}
+
+static void *grow(void *p, size_t *cap, size_t need)
+{
+    size_t ncap = *cap ? *cap : 4096;
+
+    if (need <= *cap)
+        return p;
+    while (ncap < need)
+        ncap *= 2;
+    p = realloc(p, ncap);
+    if (!p)
+        die("realloc");
+    *cap = ncap;
+    return p;
+}
+
+static void on_token(void *ud, uint64_t h)
+{
+    floor_state *s = ud;
+    uint64_t out;
+
+    if (s->stage == STAGE_TOKENS) {
+        s->sink ^= h;
+        return;
+    }
+    if (shingler_push(&s->sh, h, &out)) {
+        s->sink ^= out;
+        s->shingles++;
+    }
+}
+
+static void doc_begin(floor_state *s)
+{
+    tokenize_reset(&s->tok);
+    shingler_reset(&s->sh);
+}
+
+static void doc_feed(floor_state *s, const unsigned char *p, size_t n)
+{
+    s->bytes += n;
+    if (s->stage == STAGE_READ) {
+        size_t i;
+        uint64_t acc = 0;
+
+        for (i = 0; i + 8 <= n; i += 8) {
+            uint64_t w;
+
+            memcpy(&w, p + i, 8);
+            acc += w;
+        }
+        for (; i < n; i++)
+            acc += p[i];
+        s->sink ^= acc;
+        return;
+    }
+    if (tokenize_feed(&s->tok, p, n) < 0) {
+        fprintf(stderr, "dupfind_floor: out of memory\n");
+        exit(2);
+    }
+}
+
+static void doc_end(floor_state *s)
+{
+    uint64_t h;
+
+    s->docs++;
+    if (s->stage == STAGE_READ)
+        return;
+    tokenize_finish(&s->tok);
+    s->tokens += s->tok.tokens;
+    if (s->stage == STAGE_SHINGLES && shingler_finish(&s->sh, &h)) {
+        s->sink ^= h;
+        s->shingles++;
+    }
+}
+
+/* ---- JSON Lines: the text field of one record. ---- */
+
+static size_t skip_ws(const unsigned char *p, size_t i, size_t n)
+{
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+                     p[i] == '\n'))
+        i++;
+    return i;
+}
+
+/* p[i] is the opening quote; returns the index after the closing one,
+ * or n. */
+static size_t skip_string(const unsigned char *p, size_t i, size_t n)
+{
+    for (i++; i < n; i++) {
+        if (p[i] == '\\')
+            i++;
+        else if (p[i] == '"')
+            return i + 1;
+    }
+    return n;
+}
+
+static size_t skip_value(const unsigned char *p, size_t i, size_t n)
+{
+    int depth = 0;
+
+    while (i < n) {
+        unsigned char c = p[i];
+
+        if (c == '"') {
+            i = skip_string(p, i, n);
+            if (depth == 0)
+                return i;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0)
+                return i;
+            if (--depth == 0)
+                return i + 1;
+        } else if (c == ',' && depth == 0) {
+            return i;
+        }
+        i++;
+    }
+    return n;
+}
+
+static unsigned hex4(const unsigned char *p)
+{
+    unsigned v = 0, i;
+
+    for (i = 0; i < 4; i++) {
+        unsigned c = p[i];
+
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= c - '0';
+        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+            v |= (c | 0x20) - 'a' + 10;
+    }
+    return v;
+}
+
+static size_t put_utf8(unsigned char *o, unsigned cp)
+{
+    if (cp < 0x80) { o[0] = (unsigned char)cp; return 1; }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | cp >> 6);
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | cp >> 12);
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | cp >> 18);
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Decodes the JSON string at p[i] (the opening quote) into s->text. */
+static size_t decode_string(floor_state *s, const unsigned char *p,
+                            size_t i, size_t n)
+{
+    size_t o = 0;
+
+    /* The decoded text is never longer than the encoded one. */
+    s->text = grow(s->text, &s->text_cap, n - i + 4);
+    for (i++; i < n; ) {
+        const unsigned char *q = p + i;
+        size_t run = 0;
+
+        while (i + run < n && q[run] != '"' && q[run] != '\\')
+            run++;
+        memcpy(s->text + o, q, run);
+        o += run;
+        i += run;
+        if (i >= n || p[i] == '"')
+            break;
+        if (i + 1 >= n)
+            break;
+        switch (p[i + 1]) {
+        case 'n': s->text[o++] = '\n'; i += 2; break;
+        case 't': s->text[o++] = '\t'; i += 2; break;
+        case 'r': s->text[o++] = '\r'; i += 2; break;
+        case 'b': s->text[o++] = '\b'; i += 2; break;
+        case 'f': s->text[o++] = '\f'; i += 2; break;
+        case 'u':
+            if (i + 6 <= n) {
+                unsigned cp = hex4(p + i + 2);
+
+                i += 6;
+                if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 <= n &&
+                    p[i] == '\\' && p[i + 1] == 'u') {
+                    unsigned lo = hex4(p + i + 2);
+
+                    if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                        i += 6;
+                    }
+                }
+                if (cp >= 0xD800 && cp <= 0xDFFF)
+                    cp = 0xFFFD;
+                o += put_utf8(s->text + o, cp);
+            } else {
+                i = n;
+            }
+            break;
+        default:          /* \" \\ \/ */
+            s->text[o++] = p[i + 1];
+            i += 2;
+        }
+    }
+    return o;
+}
+
+static void jsonl_record(floor_state *s, const unsigned char *p, size_t n)
+{
+    size_t i = skip_ws(p, 0, n);
+
+    if (i == n)
+        return;                      /* blank line: no document */
+    if (p[i] != '{')
+        goto bad;
+    i++;
+    for (;;) {
+        size_t ks, ke;
+
+        i = skip_ws(p, i, n);
+        if (i >= n || p[i] != '"')
+            goto bad;
+        ks = i + 1;
+        i = skip_string(p, i, n);
+        ke = i - 1;
+        i = skip_ws(p, i, n);
+        if (i >= n || p[i] != ':')
+            goto bad;
+        i = skip_ws(p, i + 1, n);
+        if (ke - ks == s->field_len &&
+            !memcmp(p + ks, s->field, s->field_len) && i < n &&
+            p[i] == '"') {
+            size_t len = decode_string(s, p, i, n);
+
+            doc_begin(s);
+            doc_feed(s, s->text, len);
+            doc_end(s);
+            return;
+        }
+        i = skip_ws(p, skip_value(p, i, n), n);
+        if (i >= n || p[i] != ',')
+            goto bad;
+        i++;
+    }
+bad:
+    s->trouble = 1;
+}
+
+static void record(floor_state *s, const unsigned char *p, size_t n)
+{
+    if (s->records == REC_JSONL) {
+        jsonl_record(s, p, n);
+    } else {
+        doc_begin(s);
+        doc_feed(s, p, n);
+        doc_end(s);
+    }
+}
+
+static void read_records(floor_state *s, const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        die(path);
+#ifdef POSIX_FADV_SEQUENTIAL
+    (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    s->line_len = 0;
+    for (;;) {
+        ssize_t n = read(fd, s->buf, REC_READ_SIZE);
+        size_t i = 0;
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            die(path);
+        if (n == 0)
+            break;
+        while (i < (size_t)n) {
+            unsigned char *nl = memchr(s->buf + i, '\n', (size_t)n - i);
+            size_t end = nl ? (size_t)(nl - s->buf) : (size_t)n;
+
+            if (!nl || s->line_len) {
+                /* A line split across reads: gather it. */
+                s->line = grow(s->line, &s->line_cap,
+                               s->line_len + end - i);
+                memcpy(s->line + s->line_len, s->buf + i, end - i);
+                s->line_len += end - i;
+                if (nl) {
+                    record(s, s->line, s->line_len);
+                    s->line_len = 0;
+                }
+            } else {
+                record(s, s->buf + i, end - i);   /* straight from buf */
+            }
+            i = end + 1;
+        }
+    }
+    if (s->line_len)
+        record(s, s->line, s->line_len);
+    close(fd);
+}
+
+/* ---- Files and directories. ---- */
+
+static void read_file(floor_state *s, const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0) {
+        fprintf(stderr, "dupfind_floor: %s: %s\n", path, strerror(errno));
+        s->trouble = 1;
+        return;
+    }
+#ifdef POSIX_FADV_SEQUENTIAL
+    (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    doc_begin(s);
+    for (;;) {
+        ssize_t n = read(fd, s->buf, READ_SIZE);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            fprintf(stderr, "dupfind_floor: %s: %s\n", path,
+                    strerror(errno));
+            s->trouble = 1;
+            break;
+        }
+        if (n == 0)
+            break;
+        doc_feed(s, s->buf, (size_t)n);
+    }
+    doc_end(s);
+    close(fd);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk(floor_state *s, const char *path)
+{
+    struct stat st;
+    DIR *d;
+    struct dirent *e;
+    char **names = NULL;
+    size_t n = 0, cap = 0, i, plen;
+
+    if (stat(path, &st) < 0) {
+        fprintf(stderr, "dupfind_floor: %s: %s\n", path, strerror(errno));
+        s->trouble = 1;
+        return;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        if (s->records != REC_NONE)
+            read_records(s, path);
+        else
+            read_file(s, path);
+        return;
+    }
+    if (!(d = opendir(path)))
+        die(path);
+    plen = strlen(path);
+    while ((e = readdir(d))) {
+        char *full;
+
+        if (e->d_name[0] == '.')
+            continue;              /* dupfind skips hidden entries too */
+        full = malloc(plen + strlen(e->d_name) + 2);
+        if (!full)
+            die("malloc");
+        sprintf(full, "%s/%s", path, e->d_name);
+        names = grow(names, &cap, (n + 1) * sizeof(*names));
+        names[n++] = full;
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof(*names), by_name);
+    for (i = 0; i < n; i++) {
+        walk(s, names[i]);
+        free(names[i]);
+    }
+    free(names);
+}
+
+static void usage(void)
+{
+    fputs("usage: dupfind_floor [--records=lines|jsonl] [--text-field=KEY]"
+          " [-k N] [--chars]\n"
+          "                     [--seed N] [--stage=read|tokens|shingles]"
+          " PATH...\n", stderr);
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    floor_state s;
+    unsigned k = 5;
+    int chars = 0, i, npaths = 0;
+    uint64_t seed = 0;
+    struct timespec t0, t1;
+    double secs;
+    static const char *stages[] = { "read", "tokens", "shingles" };
+
+    memset(&s, 0, sizeof(s));
+    s.stage = STAGE_SHINGLES;
+    s.field = "text";
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+
+        if (!strcmp(a, "--records=lines"))
+            s.records = REC_LINES;
+        else if (!strcmp(a, "--records=jsonl"))
+            s.records = REC_JSONL;
+        else if (!strncmp(a, "--text-field=", 13))
+            s.field = a + 13;
+        else if (!strcmp(a, "-k") && i + 1 < argc)
+            k = (unsigned)strtoul(argv[++i], NULL, 10);
+        else if (!strcmp(a, "--chars"))
+            chars = 1;
+        else if (!strcmp(a, "--seed") && i + 1 < argc)
+            seed = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(a, "--stage=read"))
+            s.stage = STAGE_READ;
+        else if (!strcmp(a, "--stage=tokens"))
+            s.stage = STAGE_TOKENS;
+        else if (!strcmp(a, "--stage=shingles"))
+            s.stage = STAGE_SHINGLES;
+        else if (a[0] == '-' && a[1])
+            usage();
+        else
+            argv[npaths++ + 1] = argv[i];
+    }
+    if (npaths == 0 || k < 1 || k > SHINGLE_MAX_K)
+        usage();
+    s.field_len = strlen(s.field);
+    s.buf = malloc(s.records != REC_NONE ? REC_READ_SIZE : READ_SIZE);
+    if (!s.buf)
+        die("malloc");
+    tokenize_init(&s.tok, chars, seed ^ TOKEN_SEED_TAG, on_token, &s);
+    shingler_init(&s.sh, k, seed ^ SHINGLE_SEED_TAG);
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (i = 0; i < npaths; i++)
+        walk(&s, argv[i + 1]);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+
+    printf("floor: stage %s, documents %llu, bytes %llu, tokens %llu, "
+           "shingles %llu, %.3f s, %.1f MB/s, %.0f docs/s, sink %016llx\n",
+           stages[s.stage], (unsigned long long)s.docs,
+           (unsigned long long)s.bytes, (unsigned long long)s.tokens,
+           (unsigned long long)s.shingles, secs,
+           secs > 0 ? s.bytes / secs / 1e6 : 0.0,
+           secs > 0 ? s.docs / secs : 0.0, (unsigned long long)s.sink);
+    tokenize_release(&s.tok);
+    free(s.buf);
+    free(s.line);
+    free(s.text);
+    return s.trouble ? 1 : 0;
+}
