@@ -171,6 +171,11 @@ int reader_queue(reader *r, const char *path, int operand);
  * is 0) is sketched under name; loc says where to read it again. */
 int reader_queue_text(reader *r, const char *name, char *text, size_t len,
                       const doc_loc *loc);
+/* A record too large to keep: the pending batch is run, then the main
+ * thread's builder is returned, reset, to be fed as the record is read;
+ * reader_inline_end finishes it and queues it, in order, under name. */
+dupfind_doc *reader_inline_begin(reader *r);
+int reader_inline_end(reader *r, const char *name, const doc_loc *loc);
 /* Per document id, where it can be read again. */
 const doc_loc *reader_locs(const reader *r);
 /* Sketches text with w's builder. */
@@ -225,6 +230,11 @@ int records_text(records *rs, const doc_loc *loc, char **text,
  * safe to call from several threads at once. */
 int records_text_r(const records *rs, const doc_loc *loc, char **text,
                    size_t *len, const char **why);
+/* Sketches a record read again into doc (lines and NUL records in
+ * pieces, so a huge one needs no huge buffer).  0, or -1 (-2 for out of
+ * memory) with *why; safe to call from several threads at once. */
+int records_sketch_r(const records *rs, const doc_loc *loc,
+                     dupfind_doc *doc, const char **why);
 /* The name of the source a record comes from. */
 const char *records_source_name(const records *rs, const doc_loc *loc);
 /* Writes a record's bytes and its terminator to out; one without a

@@ -99,13 +99,14 @@ static void load_set(const run_state *r, reader_worker *w, uint32_t id,
 
     memset(out, 0, sizeof(*out));
     if (loc->source >= 0) {
-        char *text;
-        size_t len;
+        int rc = records_sketch_r(r->rs, loc, reader_worker_doc(w),
+                                  &out->why);
 
-        if (records_text_r(r->rs, loc, &text, &len, &out->why) < 0)
+        if (rc < 0) {
+            out->fatal = rc == -2;
             return;
-        st = reader_sketch_text(w, text, len, &err);
-        free(text);
+        }
+        st = READ_OK;
     } else if (loc->source == DOC_STREAM) {
         /* A FIFO or pipe named as an operand is gone once read. */
         out->why = "not a regular file, cannot be read again: "

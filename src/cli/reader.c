@@ -41,6 +41,7 @@ typedef struct {
     size_t text_len;           /* bytes of text */
     doc_loc loc;               /* where to read it again */
     const char *msg;           /* READ_ERROR from the walk: its text */
+    int done;                  /* sketched already (reader_inline_end) */
     int operand;               /* named directly: read whatever it is */
     read_status status;        /* outcome */
     int err;                   /* errno (READ_ERROR) or DUPFIND_E* */
@@ -295,8 +296,8 @@ static void run_job(reader *r, reader_worker *w, size_t i)
 {
     reader_job *j = &r->jobs[i];
 
-    if (j->msg)
-        return;                    /* an error of the walk, in order */
+    if (j->msg || j->done)
+        return;                    /* a walk error, or sketched inline */
     if (j->text)
         j->status = reader_sketch_text(w, j->text, j->text_len, &j->err);
     else
@@ -603,6 +604,42 @@ int reader_queue(reader *r, const char *path, int operand)
     if (!j)
         return -1;
     j->operand = operand;
+    return job_queued(r);
+}
+
+dupfind_doc *reader_inline_begin(reader *r)
+{
+    if (r->fatal)
+        return NULL;
+    run_batch(r);                  /* keep the input order */
+    dupfind_doc_reset(r->w[0].doc);
+    return r->w[0].doc;
+}
+
+int reader_inline_end(reader *r, const char *name, const doc_loc *loc)
+{
+    reader_job *j = next_job(r, name);
+    dupfind_doc *doc = r->w[0].doc;
+    int rc;
+
+    if (!j)
+        return -1;
+    j->loc = *loc;
+    j->done = 1;
+    j->bytes = loc->len;
+    if ((rc = dupfind_doc_finish(doc)) < 0) {
+        j->status = READ_FATAL;
+        j->err = rc;
+    } else {
+        j->status = READ_OK;
+        memcpy(r->sigs + r->njobs * r->k, dupfind_doc_signature(doc),
+               r->k * sizeof(*r->sigs));
+        j->shingles = dupfind_doc_shingle_count(doc);
+        if (r->df)
+            dupfind_df_add(r->df, doc);
+        __atomic_fetch_add(&r->done_docs, 1, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&r->done_bytes, j->bytes, __ATOMIC_RELAXED);
+    }
     return job_queued(r);
 }
 

@@ -42,7 +42,13 @@ struct records {
     char *rec;        /* current record's bytes */
     size_t rec_len, rec_cap;
     unsigned char *buf; /* CHUNK bytes */
+    int streaming;      /* the current record goes straight to ... */
+    dupfind_doc *inline_doc; /* ... this builder (reader_inline_begin) */
+    uint64_t stream_len;     /* its bytes so far */
 };
+
+/* Records longer than this are sketched while read, not kept. */
+#define RECORD_STREAM (8u << 20)
 
 int records_new(records **out, const cli_options *opt, reader *rd)
 {
@@ -158,14 +164,32 @@ static int jsonl_record(const records *rs, const char *src, uint64_t line,
 }
 
 /* One complete record: make its document. */
+/* The name of record line of source si: the id field's value (taken
+ * over from *idname) or SOURCE:LINE.  malloc'd, or NULL. */
+static char *record_name(const records *rs, size_t si, uint64_t line,
+                         char *idname)
+{
+    const char *src = rs->src[si].name;
+    char numbered[64], *name;
+    size_t nlen;
+
+    if (idname)
+        return idname;
+    snprintf(numbered, sizeof(numbered), ":%llu", (unsigned long long)line);
+    nlen = strlen(src) + strlen(numbered) + 1;
+    name = malloc(nlen);
+    if (name)
+        snprintf(name, nlen, "%s%s", src, numbered);
+    return name;
+}
+
 static int emit(records *rs, size_t si, uint64_t line, uint64_t off,
                 int term, int *trouble)
 {
     const char *src = rs->src[si].name;
     doc_loc loc;
-    char *text = NULL, *name = NULL, numbered[64];
+    char *text = NULL, *name = NULL;
     size_t tlen = rs->rec_len;
-    size_t nlen;
     int rc;
 
     loc.source = (int)si;
@@ -173,6 +197,16 @@ static int emit(records *rs, size_t si, uint64_t line, uint64_t off,
     loc.line = line;
     loc.offset = off;
     loc.len = rs->rec_len;
+    if (rs->streaming) {
+        /* Sketched as it was read: only its name and place remain. */
+        loc.len = rs->stream_len;
+        rs->streaming = 0;
+        if (!(name = record_name(rs, si, line, NULL)))
+            return -1;
+        rc = reader_inline_end(rs->rd, name, &loc);
+        free(name);
+        return rc;
+    }
     if (rs->opt->records == RECORDS_JSONL) {
         rc = jsonl_record(rs, src, line, rs->rec, rs->rec_len, &text, &tlen,
                           &name, 1);
@@ -187,16 +221,9 @@ static int emit(records *rs, size_t si, uint64_t line, uint64_t off,
             return -1;
         memcpy(text, rs->rec, rs->rec_len);
     }
-    if (!name) {
-        snprintf(numbered, sizeof(numbered), ":%llu",
-                 (unsigned long long)line);
-        nlen = strlen(src) + strlen(numbered) + 1;
-        name = malloc(nlen);
-        if (!name) {
-            free(text);
-            return -1;
-        }
-        snprintf(name, nlen, "%s%s", src, numbered);
+    if (!(name = record_name(rs, si, line, name))) {
+        free(text);
+        return -1;
     }
     rc = reader_queue_text(rs->rd, name, text, tlen, &loc);
     free(name);
@@ -220,6 +247,33 @@ static int rec_append(records *rs, const unsigned char *p, size_t n)
     memcpy(rs->rec + rs->rec_len, p, n);
     rs->rec_len += n;
     return 0;
+}
+
+/* Adds bytes to the current record.  A line or NUL record that grows
+ * past RECORD_STREAM is not kept: the reader sketches it from here on
+ * as it arrives (reader_inline_*), so memory does not grow with one
+ * huge record.  JSON Lines records are kept whole: the field is only
+ * known once the line is parsed. */
+static int rec_take(records *rs, const unsigned char *p, size_t n)
+{
+    if (rs->streaming) {
+        rs->stream_len += n;
+        return dupfind_doc_feed(rs->inline_doc, p, n) < 0 ? -1 : 0;
+    }
+    if (rs->opt->records != RECORDS_JSONL &&
+        rs->rec_len + n > RECORD_STREAM) {
+        rs->inline_doc = reader_inline_begin(rs->rd);
+        if (!rs->inline_doc)
+            return -1;
+        rs->streaming = 1;
+        rs->stream_len = rs->rec_len + n;
+        if (dupfind_doc_feed(rs->inline_doc, rs->rec, rs->rec_len) < 0 ||
+            dupfind_doc_feed(rs->inline_doc, p, n) < 0)
+            return -1;
+        rs->rec_len = 0;
+        return 0;
+    }
+    return rec_append(rs, p, n);
 }
 
 int records_source(records *rs, const char *path, int *trouble)
@@ -290,7 +344,7 @@ int records_source(records *rs, const char *path, int *trouble)
             unsigned char *d = memchr(rs->buf + i, delim, (size_t)n - i);
             size_t end = d ? (size_t)(d - rs->buf) : (size_t)n;
 
-            if (rec_append(rs, rs->buf + i, end - i) < 0)
+            if (rec_take(rs, rs->buf + i, end - i) < 0)
                 return -1;
             off += end - i;
             i = end;
@@ -305,7 +359,8 @@ int records_source(records *rs, const char *path, int *trouble)
             rs->rec_len = 0;
         }
     }
-    if (rs->rec_len && (rc = emit(rs, si, line, start, 0, trouble)) < 0)
+    if ((rs->rec_len || rs->streaming) &&
+        (rc = emit(rs, si, line, start, 0, trouble)) < 0)
         return -1;
     rs->rec_len = 0;
     if (spool >= 0) {
@@ -402,22 +457,74 @@ const char *records_source_name(const records *rs, const doc_loc *loc)
 
 int records_copy(records *rs, const doc_loc *loc, int terminate, FILE *out)
 {
+    doc_loc part = *loc;
     const char *why;
+    uint64_t done = 0;
 
-    if (loc->len > rs->rec_cap) {
-        char *q = realloc(rs->rec, loc->len);
+    if (rs->rec_cap < CHUNK) {
+        char *q = realloc(rs->rec, CHUNK);
         if (!q)
             return -1;
         rs->rec = q;
-        rs->rec_cap = loc->len;
+        rs->rec_cap = CHUNK;
     }
-    if (load_into(rs, loc, rs->rec, &why) < 0) {
-        cli_error("%s:%llu: %s", rs->src[loc->source].name,
-                  (unsigned long long)loc->line, why);
-        return -1;
+    /* A piece at a time, so a huge record needs no huge buffer. */
+    while (done < loc->len) {
+        part.offset = loc->offset + done;
+        part.len = loc->len - done < CHUNK ? loc->len - done : CHUNK;
+        if (load_into(rs, &part, rs->rec, &why) < 0) {
+            cli_error("%s:%llu: %s", rs->src[loc->source].name,
+                      (unsigned long long)loc->line, why);
+            return -1;
+        }
+        fwrite(rs->rec, 1, part.len, out);
+        done += part.len;
     }
-    fwrite(rs->rec, 1, loc->len, out);
     if (loc->term || terminate)
         putc(rs->opt->records == RECORDS_NUL ? '\0' : '\n', out);
+    return 0;
+}
+
+int records_sketch_r(const records *rs, const doc_loc *loc,
+                     dupfind_doc *doc, const char **why)
+{
+    unsigned char buf[64 * 1024];
+    doc_loc part = *loc;
+    uint64_t done = 0;
+    char *text;
+    size_t len;
+
+    *why = NULL;
+    if (rs->opt->records == RECORDS_JSONL) {
+        if (records_text_r(rs, loc, &text, &len, why) < 0)
+            return -1;
+        dupfind_doc_reset(doc);
+        if (dupfind_doc_feed(doc, text, len) < 0 ||
+            dupfind_doc_finish(doc) < 0) {
+            free(text);
+            *why = dupfind_strerror(DUPFIND_ENOMEM);
+            return -2;
+        }
+        free(text);
+        return 0;
+    }
+    /* Lines and NUL records: streamed from the source in pieces. */
+    dupfind_doc_reset(doc);
+    while (done < loc->len) {
+        part.offset = loc->offset + done;
+        part.len = loc->len - done < sizeof(buf) ? loc->len - done
+                                                 : sizeof(buf);
+        if (load_into(rs, &part, (char *)buf, why) < 0)
+            return -1;
+        if (dupfind_doc_feed(doc, buf, part.len) < 0) {
+            *why = dupfind_strerror(DUPFIND_ENOMEM);
+            return -2;
+        }
+        done += part.len;
+    }
+    if (dupfind_doc_finish(doc) < 0) {
+        *why = dupfind_strerror(DUPFIND_ENOMEM);
+        return -2;
+    }
     return 0;
 }
