@@ -20,7 +20,7 @@
 # (end-to-end MB/s over floor MB/s), the -jN scaling and
 # the CPU other processes used meanwhile ("bg", in cores), and PASS/FAIL
 # lines for the targets of issue 4.  --quick: one run of each, and only
-# the kernel dupfind picks by itself.  About 6 minutes at 100 MB here
+# the kernel dupfind picks by itself.  About 7 minutes at 100 MB here
 # (plus 2 to generate the corpora the first time).
 # Exit status: 0 every target met, 1 one missed, 2 trouble.
 set -eu
