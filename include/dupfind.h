@@ -272,8 +272,11 @@ typedef struct {
 typedef struct dupfind_results dupfind_results;
 
 /* Finds the candidate pairs of the corpus (LSH banding) and scores each
- * from the signatures, without filtering.  Candidates are returned in
- * (a, b) order.
+ * from the signatures.  A candidate whose estimate rules it out (the
+ * Wilson interval of its Jaccard, z = 2.5, and the containment implied
+ * by the interval's upper end are all below their thresholds) is
+ * dropped; the others are returned in (a, b) order, unfiltered by the
+ * point estimates (dupfind_results_select does that).
  * Returns: 0 or DUPFIND_ENOMEM.
  * Ownership: *out belongs to the caller (dupfind_results_free). */
 DUPFIND_API int dupfind_ctx_candidates(dupfind_ctx *ctx,

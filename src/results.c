@@ -12,6 +12,17 @@
 #include "lsh.h"
 #include "verify.h"
 
+static dupfind_relation relation_of(const dupfind_pair *p, double t,
+                                    double ct)
+{
+    if (p->jaccard >= t)
+        return DUPFIND_REL_DUPLICATE;
+    if (ct > 0 && (p->a_in_b >= ct || p->b_in_a >= ct))
+        return p->a_in_b >= p->b_in_a ? DUPFIND_REL_A_IN_B
+                                      : DUPFIND_REL_B_IN_A;
+    return DUPFIND_REL_NONE;
+}
+
 int dupfind_ctx_candidates(dupfind_ctx *c, dupfind_results **out)
 {
     dupfind_results *res;
@@ -44,20 +55,29 @@ int dupfind_ctx_candidates(dupfind_ctx *c, dupfind_results **out)
     if (rc < 0)
         goto cleanup;
     rc = DUPFIND_ENOMEM;
-    if (DF_GROW(res->pairs, res->cap, npairs) < 0)
-        goto cleanup;
+    /* Most candidates of the single-row bands share one common shingle
+     * and nothing else.  A pair whose estimate rules it out (its whole
+     * interval is below both thresholds) is dropped here, so results
+     * hold only pairs that may be reported: 48 bytes a pair, and
+     * nothing to verify, for the others. */
     for (i = 0; i < npairs; i++) {
-        dupfind_pair *p = &res->pairs[i];
+        dupfind_pair p;
         uint32_t a = (uint32_t)(pairs[i] >> 32), b = (uint32_t)pairs[i];
 
-        memset(p, 0, sizeof(*p));
-        p->a = a;
-        p->b = b;
-        verify_estimate(p, c->sig + (size_t)a * k, c->sig + (size_t)b * k,
+        memset(&p, 0, sizeof(p));
+        p.a = a;
+        p.b = b;
+        verify_estimate(&p, c->sig + (size_t)a * k, c->sig + (size_t)b * k,
                         k, c->shingles[a], c->shingles[b],
                         c->opts.threshold, c->opts.containment);
+        if (!p.uncertain &&
+            relation_of(&p, c->opts.threshold, c->opts.containment) ==
+                DUPFIND_REL_NONE)
+            continue;
+        if (DF_GROW(res->pairs, res->cap, res->n + 1) < 0)
+            goto cleanup;
+        res->pairs[res->n++] = p;
     }
-    res->n = npairs;
     *out = res;
     res = NULL;
     rc = 0;
@@ -108,16 +128,6 @@ static int cmp_pair_key(const void *x, const void *y)
     return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-static dupfind_relation relation_of(const dupfind_pair *p, double t,
-                                    double ct)
-{
-    if (p->jaccard >= t)
-        return DUPFIND_REL_DUPLICATE;
-    if (ct > 0 && (p->a_in_b >= ct || p->b_in_a >= ct))
-        return p->a_in_b >= p->b_in_a ? DUPFIND_REL_A_IN_B
-                                      : DUPFIND_REL_B_IN_A;
-    return DUPFIND_REL_NONE;
-}
 
 int dupfind_results_select(dupfind_results *res, const dupfind_ctx *c)
 {
