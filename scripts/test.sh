@@ -52,4 +52,4 @@ if [ "$secs" -gt 0 ] && command -v clang >/dev/null; then
 fi
 
 stage "static analysis"
-sh scripts/lint.sh build-test
+sh scripts/lint.sh

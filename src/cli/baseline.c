@@ -144,7 +144,7 @@ static char *pair_line(const char *a, const char *b)
         a = b; la = lb;
         b = t; lb = tl;
     }
-    memcpy(out, a, la);
+    memcpy(out, a, la); /* NOLINT(bugprone-not-null-terminated-result) */
     out[la] = '\t';
     memcpy(out + la + 1, b, lb + 1);
     return out;
@@ -238,7 +238,8 @@ int baseline_load(baseline **out, const char *path)
         cli_error("%s: %s", path, strerror(errno));
         goto cleanup;
     }
-    qsort(b->lines, b->n, sizeof(*b->lines), cmp_str);
+    if (b->n > 1)
+        qsort(b->lines, b->n, sizeof(*b->lines), cmp_str);
     *out = b;
     b = NULL;
     rc = 0;
@@ -341,7 +342,7 @@ int baseline_write(const char *path, const dupfind_ctx *ctx,
         goto cleanup;
     }
     for (i = 0; i < n; i++)
-        if (i == 0 || strcmp(lines[i], lines[i - 1]))
+        if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
             fprintf(f, "%s\n", lines[i]);
     /* Only a complete file replaces the old baseline. */
     if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0) {

@@ -396,6 +396,12 @@ static int output_unique(run_state *r, const out_report *rep,
     const uint32_t *rank = rep->rank;
     int want = r->opt->mode == MODE_DUPLICATES, rc = 0;
 
+    if (!rank) {               /* main() ranks for every grouping mode */
+        free(dropped);
+        free(by_later);
+        return -1;
+    }
+
     if (!dropped || !by_later) {
         free(dropped);
         free(by_later);
@@ -513,7 +519,8 @@ static int finish_output(out_stream *os)
 static const dupfind_pair **pair_list(const dupfind_results *res)
 {
     size_t i, n = dupfind_results_count(res);
-    const dupfind_pair **v = malloc((n ? n : 1) * sizeof(*v));
+    const dupfind_pair **v = malloc((n ? n : 1) *
+                                    sizeof(const dupfind_pair *));
 
     for (i = 0; v && i < n; i++)
         v[i] = dupfind_results_pair(res, i);

@@ -648,7 +648,8 @@ static const dupfind_pair **group_links(const out_report *rep,
                                         const groups *g)
 {
     uint32_t ndocs = dupfind_ctx_doc_count(rep->ctx);
-    const dupfind_pair **link = calloc(ndocs ? ndocs : 1, sizeof(*link));
+    const dupfind_pair **link = calloc(ndocs ? ndocs : 1,
+                                       sizeof(const dupfind_pair *));
     size_t i;
 
     for (i = 0; link && i < rep->npairs; i++) {
