@@ -39,8 +39,8 @@ if [ "$secs" -gt 0 ] && command -v clang >/dev/null; then
   stage "libFuzzer, $secs s per target"
   CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DDUPFIND_BUILD_FUZZERS=ON -DDUPFIND_BUILD_CLI=OFF
-  cmake --build build-fuzz -j"$jobs" --target fuzz_tokenize fuzz_json
-  for t in tokenize json; do
+  cmake --build build-fuzz -j"$jobs" --target fuzz_tokenize fuzz_json fuzz_records
+  for t in tokenize json records; do
     work=$(mktemp -d)
     # New inputs go to a scratch copy; the checked-in corpus stays.
     cp tests/fuzz/corpus/$t/* "$work"/

@@ -232,6 +232,8 @@ static int emit(records *rs, size_t si, uint64_t line, uint64_t off,
 
 static int rec_append(records *rs, const unsigned char *p, size_t n)
 {
+    if (n == 0)
+        return 0;              /* rec may still be NULL: no memcpy */
     if (rs->rec_len + n > rs->rec_cap) {
         size_t ncap = rs->rec_cap ? rs->rec_cap : 4096;
         char *q;
