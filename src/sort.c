@@ -1,5 +1,5 @@
 /*
- * sort.c - LSD radix sort keyed by a leading uint64_t.
+ * sort.c - LSD radix sort of 64-bit values (see sort.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,52 +12,6 @@ static int cmp_u64(const void *x, const void *y)
 {
     uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
     return (a > b) - (a < b);
-}
-
-static uint64_t key_at(const unsigned char *p)
-{
-    uint64_t k;
-    memcpy(&k, p, sizeof(k));
-    return k;
-}
-
-void radix_sort_u64key(void *base, void *tmp, size_t n, size_t elem_size)
-{
-    size_t count[8][256];
-    unsigned char *src = base, *dst = tmp;
-    size_t i, pass;
-
-    if (n < 2)
-        return;
-    memset(count, 0, sizeof(count));
-    for (i = 0; i < n; i++) {
-        uint64_t k = key_at(src + i * elem_size);
-        for (pass = 0; pass < 8; pass++)
-            count[pass][(k >> (8 * pass)) & 0xFF]++;
-    }
-    for (pass = 0; pass < 8; pass++) {
-        size_t *c = count[pass], sum = 0, b;
-        unsigned shift = (unsigned)(8 * pass);
-        unsigned char *swap;
-
-        if (c[(key_at(src) >> shift) & 0xFF] == n)
-            continue;                  /* all keys share this byte */
-        for (b = 0; b < 256; b++) {
-            size_t t = c[b];
-            c[b] = sum;
-            sum += t;
-        }
-        for (i = 0; i < n; i++) {
-            const unsigned char *e = src + i * elem_size;
-            size_t at = c[(key_at(e) >> shift) & 0xFF]++;
-            memcpy(dst + at * elem_size, e, elem_size);
-        }
-        swap = src;
-        src = dst;
-        dst = swap;
-    }
-    if (src != (unsigned char *)base)
-        memcpy(base, src, n * elem_size);
 }
 
 #define DIGIT_BITS 11

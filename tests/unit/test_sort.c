@@ -66,7 +66,7 @@ static void test_radix_u64(void **state)
             for (i = 0; i < n; i++)
                 a[i] = ref[i] = gen_key(&r, kind, i, n);
             memset(tmp, 0xAB, (n + 1) * sizeof(*tmp));
-            radix_sort_u64key(a, tmp, n, sizeof(*a));
+            radix_sort_u64_from(a, tmp, n, 0);
             qsort(ref, n, sizeof(*ref), test_cmp_u64);
             if (n && memcmp(a, ref, n * sizeof(*a)) != 0) {
                 print_error("kind %d n %zu: radix differs from qsort\n",
@@ -105,92 +105,6 @@ static void test_sort_u64(void **state)
             free(a);
             free(ref);
         }
-}
-
-/* Reference for band records: by key, ties in input order (stable). */
-typedef struct {
-    band_rec rec;
-    size_t pos;
-} rec_pos;
-
-static int cmp_rec_pos(const void *x, const void *y)
-{
-    const rec_pos *a = x, *b = y;
-
-    if (a->rec.key != b->rec.key)
-        return a->rec.key < b->rec.key ? -1 : 1;
-    return (a->pos > b->pos) - (a->pos < b->pos);
-}
-
-/* 16-byte band records: sorted by key and stable, with the id and pad
- * of each record carried along. */
-static void test_radix_band_rec_stable(void **state)
-{
-    size_t si;
-    int kind;
-
-    (void)state;
-    for (kind = 0; kind < K_COUNT; kind++)
-        for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
-            test_rng r = { 99 + (uint64_t)kind * 77 + si };
-            size_t n = sizes[si], i;
-            band_rec *a = malloc((n + 1) * sizeof(*a));
-            band_rec *tmp = malloc((n + 1) * sizeof(*tmp));
-            rec_pos *ref = malloc((n + 1) * sizeof(*ref));
-
-            assert_non_null(a);
-            assert_non_null(tmp);
-            assert_non_null(ref);
-            for (i = 0; i < n; i++) {
-                a[i].key = gen_key(&r, kind, i, n);
-                /* ids not in key order, so stability is visible */
-                a[i].id = (uint32_t)rng_next(&r);
-                a[i].pad = (uint32_t)i;
-                ref[i].rec = a[i];
-                ref[i].pos = i;
-            }
-            radix_sort_u64key(a, tmp, n, sizeof(*a));
-            qsort(ref, n, sizeof(*ref), cmp_rec_pos);
-            for (i = 0; i < n; i++)
-                if (a[i].key != ref[i].rec.key || a[i].id != ref[i].rec.id ||
-                    a[i].pad != ref[i].rec.pad) {
-                    print_error("kind %d n %zu: record %zu differs (key %llx "
-                                "id %u, want key %llx id %u)\n", kind, n, i,
-                                (unsigned long long)a[i].key, a[i].id,
-                                (unsigned long long)ref[i].rec.key,
-                                ref[i].rec.id);
-                    fail();
-                }
-            free(a);
-            free(tmp);
-            free(ref);
-        }
-}
-
-/* The use in lsh.c: records made in id order stay in id order within a
- * run of equal keys. */
-static void test_band_rec_ids_ascend_in_runs(void **state)
-{
-    test_rng r = { 3 };
-    size_t n = 5000, i;
-    band_rec *a = malloc(n * sizeof(*a)), *tmp = malloc(n * sizeof(*tmp));
-
-    (void)state;
-    assert_non_null(a);
-    assert_non_null(tmp);
-    for (i = 0; i < n; i++) {
-        a[i].key = rng_below(&r, 50) * 0x9E3779B97F4A7C15ULL;
-        a[i].id = (uint32_t)i;
-        a[i].pad = 0;
-    }
-    radix_sort_u64key(a, tmp, n, sizeof(*a));
-    for (i = 1; i < n; i++) {
-        assert_true(a[i - 1].key <= a[i].key);
-        if (a[i - 1].key == a[i].key)
-            assert_true(a[i - 1].id < a[i].id);
-    }
-    free(a);
-    free(tmp);
 }
 
 /* Reference for radix_sort_u64_from: by v >> lo, ties in input order. */
@@ -296,15 +210,11 @@ static void test_sort_u64_null_empty(void **state)
 static void test_trivial_sizes(void **state)
 {
     uint64_t one = 42;
-    band_rec rec = { 7, 3, 0 };
 
     (void)state;
-    radix_sort_u64key(&one, NULL, 0, sizeof(one));
-    radix_sort_u64key(&one, NULL, 1, sizeof(one));
+    radix_sort_u64_from(&one, NULL, 0, 0);
+    radix_sort_u64_from(&one, NULL, 1, 32);
     assert_int_equal(one, 42);
-    radix_sort_u64key(&rec, NULL, 1, sizeof(rec));
-    assert_int_equal(rec.key, 7);
-    assert_int_equal(rec.id, 3);
     sort_u64(&one, 1);
     sort_u64(&one, 0);
     assert_int_equal(one, 42);
@@ -315,8 +225,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_radix_u64),
         cmocka_unit_test(test_sort_u64),
-        cmocka_unit_test(test_radix_band_rec_stable),
-        cmocka_unit_test(test_band_rec_ids_ascend_in_runs),
         cmocka_unit_test(test_radix_from),
         cmocka_unit_test(test_radix_from_key_id),
         cmocka_unit_test(test_trivial_sizes),
