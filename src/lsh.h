@@ -35,7 +35,8 @@
  * the band number and row count), or for a single row the MinHash value
  * itself.  The records of one band are radix-sorted on the key bits;
  * runs of equal keys give the pairs (two different bands meeting on a
- * 32-bit key only make a candidate that verification drops).  Pairs are kept as (a << 32 | b), a < b, and sorted/deduplicated
+ * 32-bit key only make a candidate that verification drops).  Pairs
+ * are kept as (a << 32 | b), a < b, and sorted/deduplicated
  * whenever the list doubles, so a pair colliding in many bands is kept
  * once.
  */

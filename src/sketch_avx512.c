@@ -25,7 +25,7 @@
 static void block##B(const uint32_t *a, const uint32_t *b, uint32_t *sig, \
                      const uint64_t *hashes, size_t n)                   \
 {                                                                        \
-    __m512i va[(B)], vb[(B)], vs[(B)];                                         \
+    __m512i va[(B)], vb[(B)], vs[(B)];                                        \
     size_t j;                                                            \
     int v;                                                               \
                                                                          \

@@ -22,7 +22,7 @@
 static void block##B(const uint32_t *a, const uint32_t *b, uint32_t *sig, \
                      const uint64_t *hashes, size_t n)                   \
 {                                                                        \
-    uint32x4_t va[(B)], vb[(B)], vs[(B)];                                      \
+    uint32x4_t va[(B)], vb[(B)], vs[(B)];                                     \
     size_t j;                                                            \
     int v;                                                               \
                                                                          \
