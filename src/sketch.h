@@ -46,6 +46,12 @@ void sketch_params_release(sketch_params *p);
 /* Sets every slot to SKETCH_EMPTY. */
 void sketch_clear(uint32_t *sig, unsigned k);
 
+/* The reference arithmetic on m slots (a, b, sig point at the first):
+ * the SIMD kernels run their leftover slots through it. */
+void sketch_slots_scalar(const uint32_t *a, const uint32_t *b,
+                         uint32_t *sig, unsigned m, const uint64_t *hashes,
+                         size_t n);
+
 /* The reference kernel. */
 void sketch_update_scalar(const sketch_params *p, uint32_t *sig,
                           const uint64_t *hashes, size_t n);

@@ -46,24 +46,6 @@ SSE_BLOCK(4)
 SSE_BLOCK(2)
 SSE_BLOCK(1)
 
-/* Scalar arithmetic of the reference for the last k % 4 slots. */
-static void tail(const uint32_t *a, const uint32_t *b, uint32_t *sig,
-                 unsigned m, const uint64_t *hashes, size_t n)
-{
-    size_t j;
-    unsigned i;
-
-    for (j = 0; j < n; j++) {
-        uint32_t x = (uint32_t)(hashes[j] >> 32);
-
-        for (i = 0; i < m; i++) {
-            uint32_t v = a[i] * x + b[i];
-            if (v < sig[i])
-                sig[i] = v;
-        }
-    }
-}
-
 void sketch_update_sse(const sketch_params *p, uint32_t *sig,
                        const uint64_t *hashes, size_t n)
 {
@@ -83,5 +65,5 @@ void sketch_update_sse(const sketch_params *p, uint32_t *sig,
         i += 4;
     }
     if (k - i)
-        tail(a + i, b + i, sig + i, k - i, hashes, n);
+        sketch_slots_scalar(a + i, b + i, sig + i, k - i, hashes, n);
 }
