@@ -189,8 +189,6 @@ void reader_free(reader *r);
  * are done.  fn must be safe to run concurrently for different i. */
 typedef void (*reader_task_fn)(void *ud, reader_worker *w, size_t i);
 void reader_parallel(reader *r, size_t n, reader_task_fn fn, void *ud);
-/* Threads of the reader, the main one included. */
-unsigned reader_threads(const reader *r);
 /* Called on the main thread now and then while documents are sketched,
  * with the documents and bytes sketched so far. */
 typedef void (*reader_progress_fn)(void *ud, uint64_t docs,
@@ -217,8 +215,6 @@ dupfind_doc *reader_worker_doc(reader_worker *w);
 typedef struct records records;
 int records_new(records **out, const cli_options *opt, reader *rd);
 void records_free(records *rs);
-/* Queues the records of the next batch into rd from now on. */
-void records_set_reader(records *rs, reader *rd);
 /* Reads a source (a path, or "-" for stdin) and queues its records.
  * Returns -1 on a fatal error (out of memory); bad input sets
  * *trouble. */

@@ -55,9 +55,9 @@ static void on_progress(void *ud, uint64_t docs, uint64_t bytes)
     progress_tick(&r->prog);
 }
 
-static void tick(run_state *r, const reader *rd)
+/* Between documents the main thread queues: redraw if it is time. */
+static void tick(run_state *r)
 {
-    (void)rd;
     progress_tick(&r->prog);
 }
 
@@ -66,7 +66,7 @@ static int on_file(void *ud, const char *path, int operand)
     run_state *r = ud;
     int rc = reader_queue(r->rd, path, operand);
 
-    tick(r, r->rd);
+    tick(r);
     return rc;
 }
 
@@ -341,7 +341,7 @@ static int second_pass(run_state *r, const cli_options *opt,
         char *text;
         size_t len;
 
-        tick(r, rd2);
+        tick(r);
         if (loc->source == DOC_STREAM) {
             /* A pipe cannot be read a second time. */
             cli_error("%s: not a regular file, cannot be read again "
@@ -626,7 +626,7 @@ int main(int argc, char **argv)
             for (i = 0; i < opt.npaths && !r.fatal; i++) {
                 if (records_source(r.rs, opt.paths[i], &in.trouble) < 0)
                     r.fatal = 1;
-                tick(&r, r.rd);
+                tick(&r);
             }
             if (opt.npaths == 0 && records_source(r.rs, "-", &in.trouble) < 0)
                 r.fatal = 1;
@@ -639,7 +639,7 @@ int main(int argc, char **argv)
     }
     if (reader_finish(r.rd, &r.trouble) < 0)
         r.fatal = 1;
-    tick(&r, r.rd);
+    tick(&r);
     if (!r.fatal && df) {
         progress_phase(&r.prog, "reading again");
         if (second_pass(&r, &opt, df) < 0)

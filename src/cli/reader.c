@@ -395,11 +395,6 @@ void reader_set_progress(reader *r, reader_progress_fn fn, void *ud)
     r->progress_ud = ud;
 }
 
-unsigned reader_threads(const reader *r)
-{
-    return r->started + 1;
-}
-
 typedef struct {
     reader *r;
     reader_worker *w;

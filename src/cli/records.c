@@ -80,11 +80,6 @@ void records_free(records *rs)
     free(rs);
 }
 
-void records_set_reader(records *rs, reader *rd)
-{
-    rs->rd = rd;
-}
-
 static int write_all(int fd, const void *p, size_t n)
 {
     const char *c = p;
