@@ -42,6 +42,15 @@ struct dupfind_doc {
     uint64_t *sorted;         /* sorted distinct shingles, on request */
     size_t sorted_cap;        /* entries */
     int sorted_valid;         /* sorted is up to date */
+    /* A large document outgrows the hash set (DOC_SET_LIMIT): from then
+     * on its shingles are appended here, duplicates and all, and sorted
+     * and deduplicated when needed (vec_settled), which reads memory in
+     * order instead of missing the cache on every probe. */
+    size_t set_limit;         /* DOC_SET_LIMIT; tests may change it */
+    int big;                  /* the shingles are in vec, not in set */
+    uint64_t *vec;            /* shingles of a big document */
+    size_t vec_len, vec_cap;  /* entries */
+    int vec_settled;          /* vec is sorted and distinct */
     uint64_t ignored;         /* distinct shingles left out as common */
     int err;                  /* sticky failure of this document */
 };

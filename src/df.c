@@ -63,6 +63,12 @@ void dupfind_df_add(dupfind_df *df, const dupfind_doc *doc)
     const shingle_set *set = &doc->set;
     size_t i;
 
+    if (doc->big) {           /* finished: vec is sorted and distinct */
+        for (i = 0; i < doc->vec_len; i++)
+            df_bump(df, doc->vec[i]);
+        __atomic_fetch_add(&df->docs, 1, __ATOMIC_RELAXED);
+        return;
+    }
     if (set->has_zero)
         df_bump(df, 0);
     for (i = 0; i < set->cap; i++)

@@ -2,7 +2,9 @@
  * doc.c - the document builder: streams bytes through tokenizer and
  * shingler into the distinct-shingle set and the MinHash signature.
  * Repeated shingles are dropped by the set before they reach the kernel,
- * so only distinct ones cost a signature update.
+ * so only distinct ones cost a signature update.  A document with more
+ * than DOC_SET_LIMIT distinct shingles leaves the hash set for a plain
+ * array, sorted and deduplicated at the end (see ctx.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,21 @@
 #include "ctx.h"
 #include "df.h"
 #include "internal.h"
+#include "sort.h"
+
+/* Distinct shingles held in the hash set: its table (2 slots a shingle,
+ * 8 bytes a slot) stays within 256 KiB, in the L2 cache.  Past that,
+ * every probe of a larger table misses, which made the few documents of
+ * 100 KiB and more a third of the time on a corpus of 100 MB. */
+#define DOC_SET_LIMIT 16384
+/* Entries of the big-document array kept from one document to the next
+ * (32 MiB); a larger one is given back. */
+#define DOC_VEC_KEEP ((size_t)1 << 22)
+
+static int is_common(const dupfind_doc *d, uint64_t h)
+{
+    return d->ctx->df && df_estimate(d->ctx->df, h) > d->ctx->df_max;
+}
 
 static void flush_batch(dupfind_doc *d)
 {
@@ -19,23 +36,77 @@ static void flush_batch(dupfind_doc *d)
     }
 }
 
+/* The set has grown past DOC_SET_LIMIT: its shingles (already in the
+ * signature) move to vec, where the rest will be appended. */
+static void go_big(dupfind_doc *d)
+{
+    if (DF_GROW(d->vec, d->vec_cap, 4 * (size_t)d->set.count) < 0) {
+        d->err = DUPFIND_ENOMEM;
+        return;
+    }
+    shingle_set_sorted(&d->set, d->vec);
+    d->vec_len = d->set.count;
+    d->vec_settled = 0;
+    d->ignored = 0;           /* counted again once settled */
+    d->big = 1;
+}
+
+/* Sorts vec and drops repeats (radix sort; d->sorted is the scratch),
+ * then counts the common shingles among the distinct ones. */
+static int vec_settle(dupfind_doc *d)
+{
+    size_t i, w = 0;
+
+    if (d->vec_settled)
+        return 0;
+    if (DF_GROW(d->sorted, d->sorted_cap, d->vec_len + 1) < 0)
+        return DUPFIND_ENOMEM;
+    d->sorted_valid = 0;
+    radix_sort_u64_from(d->vec, d->sorted, d->vec_len, 0);
+    for (i = 0; i < d->vec_len; i++)
+        if (w == 0 || d->vec[w - 1] != d->vec[i])
+            d->vec[w++] = d->vec[i];
+    d->vec_len = w;
+    d->ignored = 0;
+    if (d->ctx->df)
+        for (i = 0; i < w; i++)
+            d->ignored += (uint64_t)is_common(d, d->vec[i]);
+    d->vec_settled = 1;
+    return 0;
+}
+
 static void add_shingle(dupfind_doc *d, uint64_t h)
 {
-    int r = shingle_set_add(&d->set, h);
+    int r;
 
+    if (d->big) {
+        if (d->vec_len == d->vec_cap &&
+            DF_GROW(d->vec, d->vec_cap, d->vec_len + 1) < 0) {
+            d->err = DUPFIND_ENOMEM;
+            return;
+        }
+        d->vec[d->vec_len++] = h;
+        d->vec_settled = 0;
+        return;
+    }
+    r = shingle_set_add(&d->set, h);
     if (r < 0) {
         d->err = r;
         return;
     }
     if (r == 0)
         return;
-    if (d->ctx->df && df_estimate(d->ctx->df, h) > d->ctx->df_max) {
+    if (is_common(d, h)) {
         d->ignored++;      /* stays in the set so it is checked once */
-        return;
+    } else {
+        d->batch[d->nbatch++] = h;
+        if (d->nbatch == DOC_BATCH)
+            flush_batch(d);
     }
-    d->batch[d->nbatch++] = h;
-    if (d->nbatch == DOC_BATCH)
+    if (d->set.count > d->set_limit) {
         flush_batch(d);
+        go_big(d);
+    }
 }
 
 static void on_token(void *ud, uint64_t token)
@@ -65,6 +136,7 @@ int dupfind_doc_new(dupfind_doc **out, const dupfind_ctx *ctx)
                   ctx->token_seed, on_token, d);
     shingler_init(&d->sh, ctx->opts.shingle_len, ctx->shingle_seed);
     shingle_set_init(&d->set);
+    d->set_limit = DOC_SET_LIMIT;
     dupfind_doc_reset(d);
     *out = d;
     return 0;
@@ -78,6 +150,7 @@ void dupfind_doc_free(dupfind_doc *d)
     shingle_set_release(&d->set);
     free(d->sig);
     free(d->sorted);
+    free(d->vec);
     free(d);
 }
 
@@ -89,6 +162,14 @@ void dupfind_doc_reset(dupfind_doc *d)
     sketch_clear(d->sig, d->ctx->opts.num_perm);
     d->nbatch = 0;
     d->sorted_valid = 0;
+    d->big = 0;
+    d->vec_len = 0;
+    d->vec_settled = 0;
+    if (d->vec_cap > DOC_VEC_KEEP) {
+        free(d->vec);
+        d->vec = NULL;
+        d->vec_cap = 0;
+    }
     d->ignored = 0;
     d->err = 0;
 }
@@ -115,12 +196,32 @@ int dupfind_doc_finish(dupfind_doc *d)
         add_shingle(d, h);
     flush_batch(d);
     d->sorted_valid = 0;      /* the short shingle may have been added */
+    if (d->big && !d->err) {
+        size_t i;
+
+        if (vec_settle(d) < 0)
+            return DUPFIND_ENOMEM;
+        /* Those from the set are in the signature already; folding
+         * them in again changes nothing (a minimum is idempotent). */
+        if (!d->ctx->df) {
+            d->ctx->kernel(&d->ctx->sp, d->sig, d->vec, d->vec_len);
+        } else {
+            for (i = 0; i < d->vec_len; i++) {
+                if (is_common(d, d->vec[i]))
+                    continue;
+                d->batch[d->nbatch++] = d->vec[i];
+                if (d->nbatch == DOC_BATCH)
+                    flush_batch(d);
+            }
+            flush_batch(d);
+        }
+    }
     return d->err;
 }
 
 uint64_t dupfind_doc_shingle_count(const dupfind_doc *d)
 {
-    return d->set.count - d->ignored;
+    return (d->big ? d->vec_len : d->set.count) - d->ignored;
 }
 
 uint64_t dupfind_doc_token_count(const dupfind_doc *d)
@@ -136,15 +237,26 @@ const uint32_t *dupfind_doc_signature(const dupfind_doc *d)
 int dupfind_doc_shingles(dupfind_doc *d, const uint64_t **out,
                          size_t *count)
 {
+    if (d->big) {
+        DF_TRY(vec_settle(d));
+        if (!d->ctx->df) {
+            *out = d->vec;
+            *count = d->vec_len;
+            return 0;
+        }
+    }
     if (!d->sorted_valid) {
-        if (DF_GROW(d->sorted, d->sorted_cap, d->set.count + 1) < 0)
-            return DUPFIND_ENOMEM;
-        shingle_set_sorted(&d->set, d->sorted);
-        if (d->ctx->df) {
-            size_t i, w = 0;
+        size_t i, n = d->big ? d->vec_len : d->set.count, w = 0;
 
-            for (i = 0; i < d->set.count; i++)
-                if (df_estimate(d->ctx->df, d->sorted[i]) <= d->ctx->df_max)
+        if (DF_GROW(d->sorted, d->sorted_cap, n + 1) < 0)
+            return DUPFIND_ENOMEM;
+        if (d->big)
+            memcpy(d->sorted, d->vec, n * sizeof(*d->sorted));
+        else
+            shingle_set_sorted(&d->set, d->sorted);
+        if (d->ctx->df) {
+            for (i = 0; i < n; i++)
+                if (!is_common(d, d->sorted[i]))
                     d->sorted[w++] = d->sorted[i];
         }
         d->sorted_valid = 1;
