@@ -14,43 +14,61 @@ static int cmp_u64(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-#define DIGIT_BITS 11
-#define DIGITS (1u << DIGIT_BITS)
+/* 11-bit digits for long arrays; for short ones the 2^11 counters of
+ * each pass cost more than the values, so 8-bit digits (more passes,
+ * 16 KiB of counters instead of 96 KiB). */
+#define WIDE_BITS 11
+#define NARROW_BITS 8
+#define NARROW_BELOW 2048
+#define MAX_COUNTERS (6u << WIDE_BITS)   /* passes * digits, either way */
 
-void radix_sort_u64_from(uint64_t *a, uint64_t *tmp, size_t n, unsigned lo)
+/* One body, inlined twice below so that each digit width is a constant
+ * (the compiler then unrolls the counting loop over the passes). */
+static inline __attribute__((always_inline)) void
+radix_sort_bits(uint64_t *a, uint64_t *tmp, size_t n, unsigned lo,
+                const unsigned bits)
 {
-    size_t count[6][DIGITS];
-    unsigned npass = (64 - lo + DIGIT_BITS - 1) / DIGIT_BITS, pass;
+    size_t count[MAX_COUNTERS];
+    const size_t digits = (size_t)1 << bits, mask = digits - 1;
+    unsigned npass = (64 - lo + bits - 1) / bits, pass;
     uint64_t *src = a, *dst = tmp, *swap;
     size_t i;
 
-    if (n < 2)
-        return;
-    memset(count, 0, sizeof(count[0]) * npass);
+    memset(count, 0, sizeof(count[0]) * npass * digits);
     for (i = 0; i < n; i++) {
         uint64_t v = a[i] >> lo;
         for (pass = 0; pass < npass; pass++)
-            count[pass][(v >> (pass * DIGIT_BITS)) & (DIGITS - 1)]++;
+            count[pass * digits + ((v >> (pass * bits)) & mask)]++;
     }
     for (pass = 0; pass < npass; pass++) {
-        size_t *c = count[pass], sum = 0, b;
-        unsigned shift = lo + pass * DIGIT_BITS;
+        size_t *c = count + pass * digits, sum = 0, b;
+        unsigned shift = lo + pass * bits;
 
-        if (c[(src[0] >> shift) & (DIGITS - 1)] == n)
+        if (c[(src[0] >> shift) & mask] == n)
             continue;                  /* all values share this digit */
-        for (b = 0; b < DIGITS; b++) {
+        for (b = 0; b < digits; b++) {
             size_t t = c[b];
             c[b] = sum;
             sum += t;
         }
         for (i = 0; i < n; i++)
-            dst[c[(src[i] >> shift) & (DIGITS - 1)]++] = src[i];
+            dst[c[(src[i] >> shift) & mask]++] = src[i];
         swap = src;
         src = dst;
         dst = swap;
     }
     if (src != a)
         memcpy(a, src, n * sizeof(*a));
+}
+
+void radix_sort_u64_from(uint64_t *a, uint64_t *tmp, size_t n, unsigned lo)
+{
+    if (n < 2)
+        return;
+    if (n < NARROW_BELOW)
+        radix_sort_bits(a, tmp, n, lo, NARROW_BITS);
+    else
+        radix_sort_bits(a, tmp, n, lo, WIDE_BITS);
 }
 
 void sort_u64(uint64_t *a, size_t n)
