@@ -92,18 +92,19 @@ static void *grow(void *p, size_t *cap, size_t need)
     return p;
 }
 
-static void on_token(void *ud, uint64_t h)
+static void on_tokens(void *ud, const uint64_t *h, size_t n)
 {
     floor_state *s = ud;
     uint64_t out;
+    size_t i;
 
-    if (s->stage == STAGE_TOKENS) {
-        s->sink ^= h;
-        return;
-    }
-    if (shingler_push(&s->sh, h, &out)) {
-        s->sink ^= out;
-        s->shingles++;
+    for (i = 0; i < n; i++) {
+        if (s->stage == STAGE_TOKENS) {
+            s->sink ^= h[i];
+        } else if (shingler_push(&s->sh, h[i], &out)) {
+            s->sink ^= out;
+            s->shingles++;
+        }
     }
 }
 
@@ -531,7 +532,7 @@ int main(int argc, char **argv)
     s.buf = malloc(s.records != REC_NONE ? REC_READ_SIZE : READ_SIZE);
     if (!s.buf)
         die("malloc");
-    tokenize_init(&s.tok, chars, seed ^ TOKEN_SEED_TAG, on_token, &s);
+    tokenize_init(&s.tok, chars, seed ^ TOKEN_SEED_TAG, on_tokens, &s);
     shingler_init(&s.sh, k, seed ^ SHINGLE_SEED_TAG);
 
     clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -109,13 +109,36 @@ static void add_shingle(dupfind_doc *d, uint64_t h)
     }
 }
 
-static void on_token(void *ud, uint64_t token)
+/* The common case in a tight loop: an ordinary document, no common
+ * shingles to leave out.  Anything else goes through add_shingle. */
+static void add_shingles(dupfind_doc *d, const uint64_t *h, size_t n)
+{
+    size_t i = 0;
+
+    if (!d->big && !d->ctx->df) {
+        for (; i < n && d->set.count < d->set_limit; i++) {
+            int r = shingle_set_add(&d->set, h[i]);
+
+            if (r <= 0) {
+                if (r < 0)
+                    d->err = r;
+                continue;
+            }
+            d->batch[d->nbatch++] = h[i];
+            if (d->nbatch == DOC_BATCH)
+                flush_batch(d);
+        }
+    }
+    for (; i < n; i++)
+        add_shingle(d, h[i]);
+}
+
+static void on_tokens(void *ud, const uint64_t *tokens, size_t n)
 {
     dupfind_doc *d = ud;
-    uint64_t h;
+    uint64_t sh[TOKENIZE_BATCH];
 
-    if (shingler_push(&d->sh, token, &h))
-        add_shingle(d, h);
+    add_shingles(d, sh, shingler_push_many(&d->sh, tokens, n, sh));
 }
 
 int dupfind_doc_new(dupfind_doc **out, const dupfind_ctx *ctx)
@@ -133,7 +156,7 @@ int dupfind_doc_new(dupfind_doc **out, const dupfind_ctx *ctx)
         return DUPFIND_ENOMEM;
     }
     tokenize_init(&d->tok, ctx->opts.shingle_kind == DUPFIND_SHINGLE_CHARS,
-                  ctx->token_seed, on_token, d);
+                  ctx->token_seed, on_tokens, d);
     shingler_init(&d->sh, ctx->opts.shingle_len, ctx->shingle_seed);
     shingle_set_init(&d->set);
     d->set_limit = DOC_SET_LIMIT;

@@ -22,52 +22,14 @@ void shingler_reset(shingler *s)
     s->acc = 0;
 }
 
-static uint64_t rotl64(uint64_t x, unsigned r)
-{
-    r &= 63;
-    return r ? (x << r) | (x >> (64 - r)) : x;
-}
-
-/* The seeded finaliser: murmur3's fmix64, a bijection of 64-bit values
- * whose every output bit depends on every input bit. */
-static uint64_t shingle_finish_hash(uint64_t acc, unsigned n, uint64_t seed)
-{
-    uint64_t x = acc ^ seed ^ ((uint64_t)n * 0x9E3779B97F4A7C15ULL);
-
-    x ^= x >> 33;
-    x *= 0xFF51AFD7ED558CCDULL;
-    x ^= x >> 33;
-    x *= 0xC4CEB9FE1A85EC53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
 uint64_t shingle_hash(const uint64_t *tokens, unsigned n, uint64_t seed)
 {
     uint64_t acc = 0;
     unsigned j;
 
     for (j = 0; j < n; j++)
-        acc ^= rotl64(tokens[j], n - 1 - j);
+        acc ^= shingle_rotl64(tokens[j], n - 1 - j);
     return shingle_finish_hash(acc, n, seed);
-}
-
-int shingler_push(shingler *s, uint64_t token, uint64_t *out)
-{
-    unsigned k = s->k, pos = s->pos;
-
-    /* Rolling: the oldest token's hash, at rotation k - 1 before this
-     * step, reaches rotation k and is cancelled; the new one enters at
-     * rotation 0.  Until k tokens are in, nothing leaves. */
-    s->acc = rotl64(s->acc, 1) ^ token;
-    if (s->count >= k)
-        s->acc ^= rotl64(s->ring[pos], k);
-    s->ring[pos] = token;
-    s->pos = pos + 1 == k ? 0 : pos + 1;
-    if (++s->count < k)
-        return 0;
-    *out = shingle_finish_hash(s->acc, k, s->seed);
-    return 1;
 }
 
 int shingler_finish(const shingler *s, uint64_t *out)
@@ -90,14 +52,12 @@ void shingle_set_release(shingle_set *set)
     memset(set, 0, sizeof(*set));
 }
 
-#define SET_MIN_CAP 1024
-
 void shingle_set_clear(shingle_set *set)
 {
     /* A table grown for a large document would make every later clear
      * and sorted copy (both O(cap)) slow for the small ones that follow;
      * give it back when it is mostly unused. */
-    if (set->cap > 4 * SET_MIN_CAP && set->count < set->cap / 8) {
+    if (set->cap > 4 * SHINGLE_SET_MIN_CAP && set->count < set->cap / 8) {
         free(set->slots);
         set->slots = NULL;
         set->cap = 0;
@@ -108,13 +68,7 @@ void shingle_set_clear(shingle_set *set)
     set->has_zero = 0;
 }
 
-static size_t set_index(uint64_t h, size_t mask)
-{
-    /* Shingle hashes are XXH3 output: the top bits are uniform. */
-    return (size_t)(h >> 32 ^ h) & mask;
-}
-
-static int set_rehash(shingle_set *set, size_t ncap)
+int shingle_set_rehash(shingle_set *set, size_t ncap)
 {
     uint64_t *old = set->slots, *slots;
     size_t ocap = set->cap, i, mask = ncap - 1;
@@ -128,7 +82,7 @@ static int set_rehash(shingle_set *set, size_t ncap)
 
         if (!h)
             continue;
-        for (j = set_index(h, mask); slots[j]; j = (j + 1) & mask)
+        for (j = shingle_set_index(h, mask); slots[j]; j = (j + 1) & mask)
             ;
         slots[j] = h;
     }
@@ -136,28 +90,6 @@ static int set_rehash(shingle_set *set, size_t ncap)
     set->slots = slots;
     set->cap = ncap;
     return 0;
-}
-
-int shingle_set_add(shingle_set *set, uint64_t h)
-{
-    size_t mask, j;
-
-    if (h == 0) {
-        if (set->has_zero)
-            return 0;
-        set->has_zero = 1;
-        set->count++;
-        return 1;
-    }
-    if (2 * (set->count + 1) > set->cap)
-        DF_TRY(set_rehash(set, set->cap ? set->cap * 2 : SET_MIN_CAP));
-    mask = set->cap - 1;
-    for (j = set_index(h, mask); set->slots[j]; j = (j + 1) & mask)
-        if (set->slots[j] == h)
-            return 0;
-    set->slots[j] = h;
-    set->count++;
-    return 1;
 }
 
 /* Shingle hashes are uniform, so a counting pass on their top bits

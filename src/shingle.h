@@ -42,14 +42,83 @@ typedef struct {
 
 void shingler_init(shingler *s, unsigned k, uint64_t seed);
 void shingler_reset(shingler *s);
-/* Adds a token; returns 1 and sets *out when a shingle is complete. */
-int shingler_push(shingler *s, uint64_t token, uint64_t *out);
+/* Adds a token; returns 1 and sets *out when a shingle is complete.
+ * Inline: it runs once per token. */
+static inline int shingler_push(shingler *s, uint64_t token,
+                                uint64_t *out);
 /* At the end of a document: returns 1 and sets *out to the one short
  * shingle when fewer than k tokens were seen (and at least one). */
 int shingler_finish(const shingler *s, uint64_t *out);
 /* Hash of n token hashes, oldest first (what push and finish compute,
  * without rolling). */
 uint64_t shingle_hash(const uint64_t *tokens, unsigned n, uint64_t seed);
+
+static inline uint64_t shingle_rotl64(uint64_t x, unsigned r)
+{
+    r &= 63;
+    return r ? (x << r) | (x >> (64 - r)) : x;
+}
+
+/* The seeded finaliser: murmur3's fmix64, a bijection of 64-bit values
+ * whose every output bit depends on every input bit. */
+static inline uint64_t shingle_finish_hash(uint64_t acc, unsigned n,
+                                           uint64_t seed)
+{
+    uint64_t x = acc ^ seed ^ ((uint64_t)n * 0x9E3779B97F4A7C15ULL);
+
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDULL;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static inline int shingler_push(shingler *s, uint64_t token, uint64_t *out)
+{
+    unsigned k = s->k, pos = s->pos;
+
+    /* Rolling: the oldest token's hash, at rotation k - 1 before this
+     * step, reaches rotation k and is cancelled; the new one enters at
+     * rotation 0.  Until k tokens are in, nothing leaves. */
+    s->acc = shingle_rotl64(s->acc, 1) ^ token;
+    if (s->count >= k)
+        s->acc ^= shingle_rotl64(s->ring[pos], k);
+    s->ring[pos] = token;
+    s->pos = pos + 1 == k ? 0 : pos + 1;
+    if (++s->count < k)
+        return 0;
+    *out = shingle_finish_hash(s->acc, k, s->seed);
+    return 1;
+}
+
+/* shingler_push over n tokens: the completed shingles go to out (room
+ * for n), their number is returned.  The window is kept in locals. */
+static inline size_t shingler_push_many(shingler *s,
+                                        const uint64_t *restrict tokens,
+                                        size_t n, uint64_t *restrict out)
+{
+    const unsigned k = s->k;
+    uint64_t acc = s->acc, count = s->count, seed = s->seed;
+    unsigned pos = s->pos;
+    size_t i, m = 0;
+
+    for (i = 0; i < n; i++) {
+        uint64_t t = tokens[i];
+
+        acc = shingle_rotl64(acc, 1) ^ t;
+        if (count >= k)
+            acc ^= shingle_rotl64(s->ring[pos], k);
+        s->ring[pos] = t;
+        pos = pos + 1 == k ? 0 : pos + 1;
+        out[m] = shingle_finish_hash(acc, k, seed);
+        m += ++count >= k;
+    }
+    s->acc = acc;
+    s->count = count;
+    s->pos = pos;
+    return m;
+}
 
 typedef struct {
     uint64_t *slots;   /* 0 marks an empty slot */
@@ -63,7 +132,46 @@ void shingle_set_release(shingle_set *set);
 /* Empties the set; shrinks a table left large by a big document. */
 void shingle_set_clear(shingle_set *set);
 /* Returns 1 if h was new, 0 if present, DUPFIND_ENOMEM on failure. */
-int shingle_set_add(shingle_set *set, uint64_t h);
+static inline int shingle_set_add(shingle_set *set, uint64_t h);
+/* Moves the values to a table of ncap slots (a power of two). */
+int shingle_set_rehash(shingle_set *set, size_t ncap);
+
+#define SHINGLE_SET_MIN_CAP 1024
+
+static inline size_t shingle_set_index(uint64_t h, size_t mask)
+{
+    /* Shingle hashes are fmix64 output: the low bits are uniform. */
+    return (size_t)(h >> 32 ^ h) & mask;
+}
+
+/* Inline: it runs once per shingle. */
+static inline int shingle_set_add(shingle_set *set, uint64_t h)
+{
+    size_t mask, j;
+    uint64_t *slots;
+
+    if (h == 0) {
+        if (set->has_zero)
+            return 0;
+        set->has_zero = 1;
+        set->count++;
+        return 1;
+    }
+    if (2 * (set->count + 1) > set->cap) {
+        int rc = shingle_set_rehash(set, set->cap ? set->cap * 2
+                                                  : SHINGLE_SET_MIN_CAP);
+        if (rc < 0)
+            return rc;
+    }
+    mask = set->cap - 1;
+    slots = set->slots;
+    for (j = shingle_set_index(h, mask); slots[j]; j = (j + 1) & mask)
+        if (slots[j] == h)
+            return 0;
+    slots[j] = h;
+    set->count++;
+    return 1;
+}
 /* Writes the values, sorted ascending, to out (count entries). */
 void shingle_set_sorted(const shingle_set *set, uint64_t *out);
 

@@ -58,13 +58,24 @@ void tokenize_reset(tokenizer *tok)
     tok->word_len = 0;
     tok->in_text = tok->pending_space = 0;
     tok->tokens = 0;
+    tok->nout = 0;
     tok->oom = 0;
+}
+
+static void emit_flush(tokenizer *tok)
+{
+    if (tok->nout) {
+        tok->emit(tok->ud, tok->out, tok->nout);
+        tok->nout = 0;
+    }
 }
 
 static void emit_token(tokenizer *tok, uint64_t h)
 {
     tok->tokens++;
-    tok->emit(tok->ud, h);
+    tok->out[tok->nout++] = h;
+    if (tok->nout == TOKENIZE_BATCH)
+        emit_flush(tok);
 }
 
 static void word_end(tokenizer *tok)
@@ -460,6 +471,7 @@ int tokenize_feed(tokenizer *tok, const unsigned char *p, size_t n)
         tok->utf8[0] = (unsigned char)c;
         tok->utf8_len = 1;
     }
+    emit_flush(tok);
     return tok->oom ? DUPFIND_ENOMEM : 0;
 }
 
@@ -478,5 +490,6 @@ int tokenize_finish(tokenizer *tok)
     tok->held = -1;
     if (!tok->chars)
         word_end(tok);
+    emit_flush(tok);
     return tok->oom ? DUPFIND_ENOMEM : 0;
 }

@@ -35,12 +35,18 @@
 
 #define TOKENIZE_WORD_BUF 256    /* bytes kept before hashing streams */
 
-typedef void (*tokenize_emit_fn)(void *ud, uint64_t token_hash);
+/* Token hashes are handed on in batches of up to TOKENIZE_BATCH, in text
+ * order: one indirect call per batch instead of one per token, and a
+ * tight loop for the consumer (the shingler). */
+#define TOKENIZE_BATCH 256
+
+typedef void (*tokenize_emit_fn)(void *ud, const uint64_t *token_hashes,
+                                 size_t n);
 
 typedef struct {
     int chars;                 /* 1 = character tokens, 0 = words */
     uint64_t seed;             /* XXH3 seed of token hashes */
-    tokenize_emit_fn emit;     /* receives each token hash */
+    tokenize_emit_fn emit;     /* receives the token hashes */
     void *ud;                  /* passed to emit */
 
     unsigned char utf8[4];     /* partial UTF-8 sequence carried over */
@@ -59,6 +65,8 @@ typedef struct {
     int in_text;               /* chars mode: a token was emitted */
     int pending_space;         /* chars mode: separator seen after it */
     uint64_t tokens;           /* tokens emitted since reset */
+    uint64_t out[TOKENIZE_BATCH]; /* token hashes not yet handed on */
+    size_t nout;               /* entries in out */
     int oom;                   /* an allocation failed */
 } tokenizer;
 

@@ -22,12 +22,16 @@ typedef struct {
     size_t n;
 } seq;
 
-static void collect(void *ud, uint64_t h)
+static void collect(void *ud, const uint64_t *h, size_t n)
 {
     seq *s = ud;
-    if (s->n < MAX_TOKENS)
-        s->h[s->n] = h;
-    s->n++;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (s->n < MAX_TOKENS)
+            s->h[s->n] = h[i];
+        s->n++;
+    }
 }
 
 static void run(int chars, const uint8_t *data, size_t size, size_t step,

@@ -163,6 +163,42 @@ static void test_repeated_token(void **state)
     assert_int_equal(first, shingle_hash(w, 4, SEED));
 }
 
+/* push_many over batches of any size gives what push gives one token at
+ * a time, for window lengths 1 .. 9 (the window carries over batches). */
+static void test_push_many(void **state)
+{
+    static const size_t steps[] = { 1, 2, 3, 7, 64, 500 };
+    uint64_t tok[500], one[500], many[500];
+    test_rng r = { 77 };
+    unsigned k;
+    size_t si, i;
+
+    (void)state;
+    for (i = 0; i < 500; i++)
+        tok[i] = rng_next(&r);
+    for (k = 1; k <= 9; k++) {
+        shingler a, b;
+        size_t n1 = 0, n2 = 0;
+        uint64_t h;
+
+        shingler_init(&a, k, SEED);
+        for (i = 0; i < 500; i++)
+            if (shingler_push(&a, tok[i], &h))
+                one[n1++] = h;
+        assert_int_equal(n1, 500 - k + 1);
+        for (si = 0; si < sizeof(steps) / sizeof(steps[0]); si++) {
+            shingler_init(&b, k, SEED);
+            for (i = 0, n2 = 0; i < 500; i += steps[si]) {
+                size_t len = 500 - i < steps[si] ? 500 - i : steps[si];
+                n2 += shingler_push_many(&b, tok + i, len, many + n2);
+            }
+            assert_int_equal(n2, n1);
+            assert_memory_equal(one, many, n1 * sizeof(*one));
+            assert_int_equal(b.count, 500);
+        }
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* shingle_set                                                         */
 /* ------------------------------------------------------------------ */
@@ -331,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_window_counts_and_values),
         cmocka_unit_test(test_reset_forgets_window),
         cmocka_unit_test(test_repeated_token),
+        cmocka_unit_test(test_push_many),
         cmocka_unit_test(test_set_basic),
         cmocka_unit_test(test_set_zero_and_empty),
         cmocka_unit_test(test_set_growth),

@@ -28,9 +28,13 @@
 #define ORACLE_OPTS (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | \
                      UTF8PROC_CASEFOLD | UTF8PROC_IGNORE)
 
-static void collect(void *ud, uint64_t h)
+static void collect(void *ud, const uint64_t *h, size_t n)
 {
-    u64vec_push(ud, h);
+    size_t i;
+
+    assert_true(n > 0 && n <= TOKENIZE_BATCH);
+    for (i = 0; i < n; i++)
+        u64vec_push(ud, h[i]);
 }
 
 /* Tokenises text fed in chunks of `chunk` bytes (0 = all at once) and
