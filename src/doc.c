@@ -51,21 +51,25 @@ static void go_big(dupfind_doc *d)
     d->big = 1;
 }
 
-/* Sorts vec and drops repeats (radix sort; d->sorted is the scratch),
+/* Sorts vec and drops repeats (d->sorted is the scratch),
  * then counts the common shingles among the distinct ones. */
 static int vec_settle(dupfind_doc *d)
 {
-    size_t i, w = 0;
+    size_t i, n, w = 0;
 
     if (d->vec_settled)
         return 0;
     if (DF_GROW(d->sorted, d->sorted_cap, d->vec_len + 1) < 0)
         return DUPFIND_ENOMEM;
     d->sorted_valid = 0;
-    radix_sort_u64_from(d->vec, d->sorted, d->vec_len, 0);
-    for (i = 0; i < d->vec_len; i++)
-        if (w == 0 || d->vec[w - 1] != d->vec[i])
-            d->vec[w++] = d->vec[i];
+    /* The nonzero values sorted into d->sorted, then back without
+     * repeats; a zero (a valid hash) comes first. */
+    n = sort_hashes_u64(d->vec, d->vec_len, d->sorted);
+    if (n < d->vec_len)
+        d->vec[w++] = 0;
+    for (i = 0; i < n; i++)
+        if (i == 0 || d->sorted[i - 1] != d->sorted[i])
+            d->vec[w++] = d->sorted[i];
     d->vec_len = w;
     d->ignored = 0;
     if (d->ctx->df)

@@ -92,51 +92,9 @@ int shingle_set_rehash(shingle_set *set, size_t ncap)
     return 0;
 }
 
-/* Shingle hashes are uniform, so a counting pass on their top bits
- * leaves buckets of about two values, and one insertion sort over the
- * whole array then only swaps within buckets: two passes over the set
- * instead of the eight of a radix sort. */
-#define BUCKET_MAX_BITS 16
-
 void shingle_set_sorted(const shingle_set *set, uint64_t *out)
 {
-    uint32_t count[(size_t)1 << BUCKET_MAX_BITS];
-    size_t i, n = set->count - (size_t)set->has_zero, nb, sum = 0;
-    unsigned bits = 1, shift;
-
     if (set->has_zero)
         *out++ = 0;            /* the smallest value comes first */
-    if (n > ((size_t)1 << BUCKET_MAX_BITS) * 4) {
-        size_t w = 0;
-
-        for (i = 0; i < set->cap; i++)
-            if (set->slots[i])
-                out[w++] = set->slots[i];
-        sort_u64(out, w);
-        return;
-    }
-    while (bits < BUCKET_MAX_BITS && ((size_t)2 << bits) <= n)
-        bits++;                /* about n / 2 buckets */
-    nb = (size_t)1 << bits;
-    shift = 64 - bits;
-    memset(count, 0, nb * sizeof(*count));
-    for (i = 0; i < set->cap; i++)
-        if (set->slots[i])
-            count[set->slots[i] >> shift]++;
-    for (i = 0; i < nb; i++) {
-        uint32_t t = count[i];
-        count[i] = (uint32_t)sum;
-        sum += t;
-    }
-    for (i = 0; i < set->cap; i++)
-        if (set->slots[i])
-            out[count[set->slots[i] >> shift]++] = set->slots[i];
-    for (i = 1; i < n; i++) {
-        uint64_t v = out[i];
-        size_t j = i;
-
-        for (; j > 0 && out[j - 1] > v; j--)
-            out[j] = out[j - 1];
-        out[j] = v;
-    }
+    sort_hashes_u64(set->slots, set->cap, out);
 }

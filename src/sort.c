@@ -71,6 +71,66 @@ void radix_sort_u64_from(uint64_t *a, uint64_t *tmp, size_t n, unsigned lo)
         radix_sort_bits(a, tmp, n, lo, WIDE_BITS);
 }
 
+/* At most 2^20 buckets (4 MiB of counters); larger inputs fill them
+ * more, which only lengthens the insertion sort's moves. */
+#define HASH_MAX_BITS 20
+#define HASH_STACK_BITS 12
+/* A bucket this full means the values are not uniform. */
+#define HASH_BUCKET_MAX 64
+
+size_t sort_hashes_u64(const uint64_t *src, size_t n, uint64_t *dst)
+{
+    uint32_t stack_count[(size_t)1 << HASH_STACK_BITS], *count = stack_count;
+    size_t i, m = 0, nb, sum = 0;
+    unsigned bits = 1, shift;
+    int crowded = 0;
+
+    for (i = 0; i < n; i++)
+        m += src[i] != 0;
+    while (bits < HASH_MAX_BITS && ((size_t)2 << bits) <= m)
+        bits++;                /* about m / 2 buckets */
+    nb = (size_t)1 << bits;
+    shift = 64 - bits;
+    if (bits > HASH_STACK_BITS && !(count = malloc(nb * sizeof(*count))))
+        crowded = 1;           /* no memory for counters: radix sort */
+    if (!crowded) {
+        memset(count, 0, nb * sizeof(*count));
+        for (i = 0; i < n; i++)
+            if (src[i])
+                count[src[i] >> shift]++;
+        for (i = 0; i < nb; i++) {
+            uint32_t t = count[i];
+
+            crowded |= t > HASH_BUCKET_MAX;
+            count[i] = (uint32_t)sum;
+            sum += t;
+        }
+    }
+    if (crowded) {
+        size_t w = 0;
+
+        for (i = 0; i < n; i++)
+            if (src[i])
+                dst[w++] = src[i];
+        sort_u64(dst, w);
+    } else {
+        for (i = 0; i < n; i++)
+            if (src[i])
+                dst[count[src[i] >> shift]++] = src[i];
+        for (i = 1; i < m; i++) {
+            uint64_t v = dst[i];
+            size_t j = i;
+
+            for (; j > 0 && dst[j - 1] > v; j--)
+                dst[j] = dst[j - 1];
+            dst[j] = v;
+        }
+    }
+    if (count != stack_count)
+        free(count);
+    return m;
+}
+
 void sort_u64(uint64_t *a, size_t n)
 {
     uint64_t *tmp;

@@ -16,6 +16,15 @@
  * The result ends up in a. */
 void radix_sort_u64_from(uint64_t *a, uint64_t *tmp, size_t n, unsigned lo);
 
+/* Sorts the nonzero values of src[0 .. n) into dst and returns their
+ * number; zeros are skipped (a hash table's empty slots).  For hashes:
+ * with uniform values a counting pass on the top bits leaves buckets of
+ * about two, and one insertion sort over the whole array then only moves
+ * values within their bucket, so it is two passes over the data instead
+ * of the six of the radix sort.  Values that crowd one bucket (not
+ * hashes) are radix-sorted instead.  dst must not overlap src. */
+size_t sort_hashes_u64(const uint64_t *src, size_t n, uint64_t *dst);
+
 /* Sorts n values ascending; allocates scratch, falls back to qsort when
  * that fails. */
 void sort_u64(uint64_t *a, size_t n);

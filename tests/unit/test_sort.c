@@ -200,6 +200,44 @@ static void test_radix_from_key_id(void **state)
  * DUPFIND_SANITIZE=undefined aborts.  lsh_candidates() does exactly
  * that whenever a corpus has no candidate pair (pairs_compact(NULL, 0)),
  * so under UBSan unit_lsh and unit_api abort too. */
+/* sort_hashes_u64 gives the nonzero values sorted, for every key kind
+ * (crowded ones take the radix path) and sizes up to past its largest
+ * bucket table, with zeros mixed in. */
+static void test_sort_hashes(void **state)
+{
+    static const size_t more[] = { 3000000 };
+    int kind;
+    size_t si, i;
+
+    (void)state;
+    for (kind = 0; kind < K_COUNT; kind++)
+    for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]) + 1; si++) {
+        size_t n = si < sizeof(sizes) / sizeof(sizes[0]) ? sizes[si]
+                   : kind == K_RANDOM ? more[0] : 0;
+        uint64_t *src = malloc((n + 1) * sizeof(*src));
+        uint64_t *dst = malloc((n + 1) * sizeof(*dst));
+        uint64_t *ref = malloc((n + 1) * sizeof(*ref));
+        test_rng r = { 300 + (uint64_t)kind };
+        size_t m = 0, got;
+
+        assert_non_null(src);
+        assert_non_null(dst);
+        assert_non_null(ref);
+        for (i = 0; i < n; i++) {
+            src[i] = i % 5 == 1 ? 0 : gen_key(&r, kind, i, n);
+            if (src[i])
+                ref[m++] = src[i];
+        }
+        sort_u64(ref, m);
+        got = sort_hashes_u64(src, n, dst);
+        assert_int_equal(got, m);
+        assert_memory_equal(dst, ref, m * sizeof(*ref));
+        free(src);
+        free(dst);
+        free(ref);
+    }
+}
+
 static void test_sort_u64_null_empty(void **state)
 {
     (void)state;
@@ -229,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_radix_from_key_id),
         cmocka_unit_test(test_trivial_sizes),
         cmocka_unit_test(test_sort_u64_null_empty),
+        cmocka_unit_test(test_sort_hashes),
     };
 
     return cmocka_run_group_tests_name("sort", tests, NULL, NULL);
