@@ -282,6 +282,18 @@ typedef struct dupfind_results dupfind_results;
 DUPFIND_API int dupfind_ctx_candidates(dupfind_ctx *ctx,
                                        dupfind_results **out);
 
+/* dupfind_ctx_candidates() on up to threads threads (0 or 1: the
+ * calling thread only; more than 16 are not used).
+ * Returns: 0 or DUPFIND_ENOMEM.
+ * Ownership: *out belongs to the caller (dupfind_results_free).
+ * Notes:
+ *  1. The result is the same for every thread count.
+ *  2. A thread that cannot be started is not an error: the others do
+ *     its share. */
+DUPFIND_API int dupfind_ctx_candidates_threads(dupfind_ctx *ctx,
+                                               unsigned threads,
+                                               dupfind_results **out);
+
 /* Keeps the pairs that pass the thresholds of ctx's options, sets their
  * relation and sorts them: Jaccard descending, then name of a, then
  * name of b (bytewise).  Returns: 0 or DUPFIND_ENOMEM. */

@@ -2,6 +2,7 @@
  * lsh.c - LSH parameter choice and candidate generation (see lsh.h).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,7 +91,8 @@ void lsh_choose_params(unsigned k, double t, unsigned *bands,
     }
 }
 
-static int pairs_compact(uint64_t *pairs, size_t *n)
+/* Sorts and deduplicates n pairs. */
+static void pairs_compact(uint64_t *pairs, size_t *n)
 {
     size_t i, w = 0;
 
@@ -99,7 +101,6 @@ static int pairs_compact(uint64_t *pairs, size_t *n)
         if (w == 0 || pairs[w - 1] != pairs[i])
             pairs[w++] = pairs[i];
     *n = w;
-    return 0;
 }
 
 /* 32-bit key of one band.  A single row is a MinHash value already, a
@@ -120,67 +121,555 @@ static uint32_t band_key(const uint32_t *rows, unsigned r, uint64_t seed)
     return (uint32_t)(XXH3_64bits_withSeed(rows, (size_t)r * 4, seed) >> 32);
 }
 
-int lsh_candidates(const uint32_t *sig, unsigned k, uint32_t n,
-                   const unsigned char *active, const lsh_config *conf,
-                   unsigned nconf, uint64_t seed,
-                   uint64_t **out, size_t *out_n)
+static uint64_t band_seed(uint64_t seed, unsigned band, unsigned rows)
 {
-    uint64_t *rec = NULL, *tmp = NULL, *pairs = NULL;
-    size_t npairs = 0, cap = 0, compacted = 0, m;
-    unsigned band, ci;
-    uint32_t id;
+    return seed ^ LSH_SEED_TAG ^ ((uint64_t)band << 40) ^
+           ((uint64_t)rows << 20);
+}
+
+/* What one worker owns. */
+typedef struct {
+    uint64_t *tmp;            /* radix sort scratch, m records */
+    uint64_t *pairs;          /* pairs kept, a << 32 | b */
+    size_t n, cap;            /* count, capacity of pairs */
+} lsh_worker;
+
+/* Keys of the buckets of one band that were skipped (over the cap). */
+typedef struct {
+    uint32_t *keys;           /* ascending */
+    size_t n, cap;            /* count, capacity */
+} lsh_skipped;
+
+struct lsh_job;
+typedef int (*lsh_task_fn)(struct lsh_job *job, lsh_worker *w,
+                           unsigned task);
+
+/* A run of lsh_candidates_filter: the input, the group of bands in
+ * work, and the task queue of the current phase. */
+typedef struct lsh_job {
+    const uint32_t *sig;      /* n * k slots */
+    unsigned k;               /* slots per signature */
+    const uint32_t *ids;      /* the m active documents, ascending */
+    uint32_t m;               /* active documents */
+    uint32_t n;               /* documents */
+    uint64_t seed;            /* of the band keys */
+    const lsh_filter *filter; /* NULL: keep every pair */
+    const uint8_t *bytes;     /* n * k low bytes of sig, or NULL */
+    const double *drop_below; /* k + 1 size ratios, see drop_table */
+    const lsh_config *conf;   /* the configuration in work */
+    lsh_skipped *skipped;     /* conf->bands of them */
+    unsigned first, count;    /* bands first .. first + count - 1 */
+    uint64_t *rec[LSH_GROUP]; /* records of each band of the group */
+    lsh_worker *w;            /* nw of them */
+    unsigned nw;              /* workers, 1 .. LSH_GROUP */
+
+    pthread_mutex_t lock;     /* guards the three below */
+    lsh_task_fn fn;           /* the phase's task */
+    unsigned next, ntasks;    /* next task to take, tasks */
+    int err;                  /* first failure, or 0 */
+} lsh_job;
+
+typedef struct {
+    lsh_job *job;
+    lsh_worker *w;
+} lsh_thread;
+
+static void run_tasks(lsh_job *job, lsh_worker *w)
+{
+    for (;;) {
+        unsigned task;
+        int rc;
+
+        pthread_mutex_lock(&job->lock);
+        task = job->err ? job->ntasks : job->next;
+        if (task < job->ntasks)
+            job->next++;
+        pthread_mutex_unlock(&job->lock);
+        if (task >= job->ntasks)
+            return;
+        rc = job->fn(job, w, task);
+        if (rc < 0) {
+            pthread_mutex_lock(&job->lock);
+            if (!job->err)
+                job->err = rc;
+            pthread_mutex_unlock(&job->lock);
+        }
+    }
+}
+
+static void *thread_main(void *arg)
+{
+    lsh_thread *t = arg;
+
+    run_tasks(t->job, t->w);
+    return NULL;
+}
+
+/* Runs tasks 0 .. ntasks-1 of fn on up to nw workers, the calling thread
+ * being one.  A thread that cannot be started leaves its share to the
+ * others: the answer does not depend on how many run. */
+static int run_phase(lsh_job *job, lsh_task_fn fn, unsigned ntasks)
+{
+    pthread_t th[LSH_GROUP];
+    lsh_thread arg[LSH_GROUP];
+    unsigned t, started = 1;
+
+    job->fn = fn;
+    job->next = 0;
+    job->ntasks = ntasks;
+    for (t = 1; t < job->nw && t < ntasks; t++) {
+        arg[t].job = job;
+        arg[t].w = &job->w[t];
+        if (pthread_create(&th[t], NULL, thread_main, &arg[t]) != 0)
+            break;
+        started++;
+    }
+    run_tasks(job, &job->w[0]);
+    for (t = 1; t < started; t++)
+        pthread_join(th[t], NULL);
+    return job->err;
+}
+
+/* Task t of the first phase: the records of the group's bands for the
+ * t-th share of the active documents, in one pass over their
+ * signatures.  A record is key << 32 | id. */
+static int make_records(lsh_job *job, lsh_worker *w, unsigned t)
+{
+    unsigned rows = job->conf->rows, g;
+    size_t lo = (size_t)job->m * t / job->nw;
+    size_t hi = (size_t)job->m * (t + 1) / job->nw, p;
+    uint64_t bseed[LSH_GROUP];
+
+    DF_UNUSED(w);
+    for (g = 0; g < job->count; g++)
+        bseed[g] = band_seed(job->seed, job->first + g, rows);
+    for (p = lo; p < hi; p++) {
+        uint32_t id = job->ids[p];
+        const uint32_t *s = job->sig + (size_t)id * job->k +
+                            (size_t)job->first * rows;
+
+        for (g = 0; g < job->count; g++)
+            job->rec[g][p] = (uint64_t)band_key(s + (size_t)g * rows, rows,
+                                                bseed[g]) << 32 | id;
+    }
+    return 0;
+}
+
+/* End of the run of equal keys that starts at rec[i]. */
+static size_t bucket_end(const uint64_t *rec, size_t i, size_t m)
+{
+    uint64_t key = rec[i] >> 32;
+    size_t j;
+
+    for (j = i + 1; j < m && rec[j] >> 32 == key; j++)
+        ;
+    return j;
+}
+
+/* Task g of the second phase: sorts the records of the group's band g
+ * and notes the buckets the cap skips. */
+static int sort_records(lsh_job *job, lsh_worker *w, unsigned g)
+{
+    uint64_t *rec = job->rec[g];
+    lsh_skipped *sk = &job->skipped[job->first + g];
+    uint32_t cap = job->conf->cap;
+    size_t i, j;
+
+    /* Sorting by the key bits only is stable, and records were made in
+     * id order: ids ascend within a run of equal keys. */
+    radix_sort_u64_from(rec, w->tmp, job->m, 32);
+    if (!cap)
+        return 0;
+    for (i = 0; i < job->m; i = j) {
+        j = bucket_end(rec, i, job->m);
+        if (j - i > cap) {
+            DF_TRY(DF_GROW(sk->keys, sk->cap, sk->n + 1));
+            sk->keys[sk->n++] = (uint32_t)(rec[i] >> 32);
+        }
+    }
+    return 0;
+}
+
+static int skipped_has(const lsh_skipped *sk, uint32_t key)
+{
+    size_t lo = 0, hi = sk->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (sk->keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < sk->n && sk->keys[lo] == key;
+}
+
+/* Whether 8 slots from x and y have one equal. */
+static int any_equal8(const uint32_t *x, const uint32_t *y)
+{
+    unsigned i, eq = 0;
+
+    for (i = 0; i < 8; i++)
+        eq |= x[i] == y[i];
+    return eq != 0;
+}
+
+/* Whether the documents with signatures x and y met, before band, in a
+ * band of this configuration whose bucket was kept: equal rows there
+ * mean equal keys, so the pair was made there already.  (Different rows
+ * meeting on a 32-bit key are not looked for: such a pair is made
+ * twice, and the final deduplication drops the copy.) */
+static int met_earlier(const lsh_job *job, const uint32_t *x,
+                       const uint32_t *y, unsigned band)
+{
+    unsigned r = job->conf->rows, end = band * r, s = 0;
+
+    while (s < end) {
+        unsigned b;
+
+        if (s + 8 <= end && !any_equal8(x + s, y + s)) {
+            s += 8;
+            continue;
+        }
+        if (x[s] != y[s]) {
+            s++;
+            continue;
+        }
+        b = s / r;
+        if (memcmp(x + b * r, y + b * r, r * sizeof(*x)) == 0 &&
+            (job->skipped[b].n == 0 ||
+             !skipped_has(&job->skipped[b],
+                          band_key(x + b * r, r,
+                                   band_seed(job->seed, b, r)))))
+            return 1;
+        s = (b + 1) * r;
+    }
+    return 0;
+}
+
+#if defined(__GNUC__)
+#define LSH_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define LSH_PREFETCH(p) ((void)(p))
+#endif
+
+/* Members of buckets fetched ahead of the one being paired: their low
+ * bytes (or signatures) lie anywhere in memory, and waiting for them is
+ * most of the work. */
+#define LSH_AHEAD 12
+
+/* Task t of the phase before the bands: the low byte of each slot of
+ * the t-th share of the documents. */
+static int make_bytes(lsh_job *job, lsh_worker *w, unsigned t)
+{
+    size_t lo = (size_t)job->k * (job->n * (size_t)t / job->nw);
+    size_t hi = (size_t)job->k * (job->n * (size_t)(t + 1) / job->nw), i;
+    uint8_t *bytes = (uint8_t *)job->bytes;
+
+    DF_UNUSED(w);
+    for (i = lo; i < hi; i++)
+        bytes[i] = (uint8_t)job->sig[i];
+    return 0;
+}
+
+/* Equal slots of two signatures have equal low bytes: the count of
+ * equal bytes bounds the count of equal slots from above, and exceeds
+ * it by (k - eq) / 256 on average. */
+static unsigned equal_bytes(const uint8_t *x, const uint8_t *y, unsigned k)
+{
+    unsigned i, eq = 0;
+
+    for (i = 0; i < k; i++)
+        eq += x[i] == y[i];
+    return eq;
+}
+
+/* Whether filter->keep surely rejects (a, b): by keep_model, from the
+ * bound on equal slots and the two sizes alone, without the 4 k bytes
+ * of each signature. */
+static int surely_dropped(const lsh_job *job, uint32_t a, uint32_t b)
+{
+    unsigned k = job->k;
+    unsigned u = equal_bytes(job->bytes + (size_t)a * k,
+                             job->bytes + (size_t)b * k, k);
+    double na = (double)job->filter->sizes[a];
+    double nb = (double)job->filter->sizes[b];
+
+    return na < nb ? nb < job->drop_below[u] * na
+                   : na < job->drop_below[u] * nb;
+}
+
+static void prefetch_doc(const lsh_job *job, uint32_t id)
+{
+    unsigned s;
+
+    if (job->bytes) {
+        for (s = 0; s < job->k; s += 64)
+            LSH_PREFETCH(job->bytes + (size_t)id * job->k + s);
+        LSH_PREFETCH(job->filter->sizes + id);
+        return;
+    }
+    for (s = 0; s < job->k; s += 16)
+        LSH_PREFETCH(job->sig + (size_t)id * job->k + s);
+}
+
+/* Size ratios max/min are tried from 1 to 2^DROP_LOG2, the exponent's
+ * interval halved DROP_STEPS times (to under 1%). */
+#define DROP_LOG2 40
+#define DROP_STEPS 12
+
+/* keep_model for u equal slots and sizes N and N * 2^e, N = 2^20; *ratio
+ * receives the ratio of the two sizes (as rounded to integers). */
+static int model_at(const lsh_filter *f, unsigned u, double e, double *ratio)
+{
+    uint64_t na = 1u << 20, nb = (uint64_t)((double)na * exp2(e));
+
+    *ratio = (double)nb / (double)na;
+    return f->keep_model(f->arg, u, na, nb);
+}
+
+/* drop[u], u = 0..k: a pair with at most u equal slots whose size ratio
+ * max/min is below drop[u] is surely rejected by filter->keep.  For
+ * each u, keep_model gives the largest ratio tried that it rejects
+ * (keep_model rises with the ratio: smaller ones are rejected too),
+ * less a relative 1e-9 for rounding; drop[u] is the least of these for
+ * u' <= u (keep_model rises with eq too, but this needs no proof of
+ * it).  It is 0 from the first u kept at ratio 1 on, so the table costs
+ * about DROP_STEPS calls for each u below that. */
+static void drop_table(const lsh_filter *f, unsigned k, double *drop)
+{
+    double least = INFINITY;
+    unsigned u;
+
+    for (u = 0; u <= k; u++) {
+        double lo = 0, hi = DROP_LOG2, r_lo, r;
+        int step;
+
+        if (least == 0 || model_at(f, u, 0, &r_lo)) {
+            least = 0;
+        } else {
+            if (!model_at(f, u, hi, &r))
+                r_lo = r;      /* rejected up to 2^40: take that */
+            else
+                for (step = 0; step < DROP_STEPS; step++) {
+                    double mid = (lo + hi) / 2;
+
+                    if (model_at(f, u, mid, &r)) {
+                        hi = mid;
+                    } else {
+                        lo = mid;
+                        r_lo = r;
+                    }
+                }
+            r_lo *= 1 - 1e-9;
+            least = r_lo < least ? r_lo : least;
+        }
+        drop[u] = least;
+    }
+}
+
+/* Task g of the third phase: the pairs of the buckets of the group's
+ * band g that filter->keep accepts.  A pair the low bytes show to be
+ * rejected is dropped first (whether or not an earlier band made it);
+ * a pair an earlier band made is not asked again.  So keep is asked
+ * about once per distinct pair and configuration, and only the pairs
+ * kept are stored. */
+static int emit_pairs(lsh_job *job, lsh_worker *w, unsigned g)
+{
+    const uint64_t *rec = job->rec[g];
+    uint64_t *mem = w->tmp;
+    unsigned band = job->first + g, k = job->k;
+    uint32_t cap = job->conf->cap;
+    size_t i, j, x, y, nmem = 0, pf = 0;
+
+    /* The members of the buckets that make pairs, in order: the sort's
+     * scratch is free again. */
+    for (i = 0; i < job->m; i = j) {
+        j = bucket_end(rec, i, job->m);
+        if (j - i >= 2 && (!cap || j - i <= cap))
+            for (x = i; x < j; x++)
+                mem[nmem++] = rec[x];
+    }
+    for (i = 0; i < nmem; i = j) {
+        j = bucket_end(mem, i, nmem);
+        for (; pf < nmem && pf < j + LSH_AHEAD; pf++)
+            prefetch_doc(job, (uint32_t)mem[pf]);
+        for (x = i; x < j; x++) {
+            uint32_t a = (uint32_t)mem[x];
+            const uint32_t *sa = job->sig + (size_t)a * k;
+
+            for (y = x + 1; y < j; y++) {
+                uint32_t b = (uint32_t)mem[y];
+                const uint32_t *sb = job->sig + (size_t)b * k;
+
+                if (job->bytes && surely_dropped(job, a, b))
+                    continue;
+                if (met_earlier(job, sa, sb, band))
+                    continue;
+                if (job->filter && !job->filter->keep(job->filter->arg, a, b))
+                    continue;
+                DF_TRY(DF_GROW(w->pairs, w->cap, w->n + 1));
+                w->pairs[w->n++] = (uint64_t)a << 32 | b;
+            }
+        }
+    }
+    return 0;
+}
+
+/* All bands of one configuration, LSH_GROUP at a time. */
+static int run_config(lsh_job *job, const lsh_config *conf)
+{
+    unsigned first;
     int rc = DUPFIND_ENOMEM;
+
+    job->conf = conf;
+    job->skipped = calloc(conf->bands ? conf->bands : 1,
+                          sizeof(*job->skipped));
+    if (!job->skipped)
+        return rc;
+    rc = 0;
+    for (first = 0; first < conf->bands; first += LSH_GROUP) {
+        job->first = first;
+        job->count = conf->bands - first < LSH_GROUP ? conf->bands - first
+                                                     : LSH_GROUP;
+        if ((rc = run_phase(job, make_records, job->nw)) < 0 ||
+            (rc = run_phase(job, sort_records, job->count)) < 0 ||
+            (rc = run_phase(job, emit_pairs, job->count)) < 0)
+            break;
+    }
+    for (first = 0; first < conf->bands; first++)
+        free(job->skipped[first].keys);
+    free(job->skipped);
+    job->skipped = NULL;
+    return rc;
+}
+
+int lsh_candidates_filter(const uint32_t *sig, unsigned k, uint32_t n,
+                          const unsigned char *active,
+                          const lsh_config *conf, unsigned nconf,
+                          uint64_t seed, const lsh_filter *filter,
+                          unsigned threads, uint64_t **out, size_t *out_n)
+{
+    lsh_job job;
+    uint8_t *bytes = NULL;
+    double *drop = NULL;
+    lsh_worker w[LSH_GROUP];
+    uint32_t *ids = NULL;
+    uint64_t *pairs = NULL;
+    size_t npairs = 0;
+    unsigned ci, t, g, nrec = 0;
+    uint32_t id, m = 0;
+    int rc = DUPFIND_ENOMEM, locked = 0;
 
     *out = NULL;
     *out_n = 0;
-    /* A band record is key << 32 | id: 8 bytes a document. */
-    rec = malloc((n ? n : 1) * sizeof(*rec));
-    tmp = malloc((n ? n : 1) * sizeof(*tmp));
-    if (!rec || !tmp)
+    memset(&job, 0, sizeof(job));
+    memset(w, 0, sizeof(w));
+    job.nw = threads < 1 ? 1 : threads > LSH_GROUP ? LSH_GROUP : threads;
+    ids = malloc((n ? n : 1) * sizeof(*ids));
+    if (!ids)
         goto cleanup;
-
-    for (ci = 0; ci < nconf; ci++)
-    for (band = 0; band < conf[ci].bands; band++) {
-        unsigned rows = conf[ci].rows;
-        uint64_t bseed = seed ^ LSH_SEED_TAG ^ ((uint64_t)band << 40) ^
-                         ((uint64_t)rows << 20);
-        size_t i, j;
-
-        m = 0;
-        for (id = 0; id < n; id++)
-            if (active[id])
-                rec[m++] = (uint64_t)band_key(sig + (size_t)id * k +
-                                              band * rows, rows, bseed)
-                           << 32 | id;
-        /* Sorting by the key bits only is stable, and records were made
-         * in id order: ids ascend within a run of equal keys. */
-        radix_sort_u64_from(rec, tmp, m, 32);
-        for (i = 0; i < m; i = j) {
-            uint64_t key = rec[i] >> 32;
-
-            for (j = i + 1; j < m && rec[j] >> 32 == key; j++)
-                ;
-            if (j - i < 2 || (conf[ci].cap && j - i > conf[ci].cap))
-                continue;
-            if (DF_GROW(pairs, cap, npairs + (j - i) * (j - i - 1) / 2) < 0)
-                goto cleanup;
-            for (size_t x = i; x < j; x++)
-                for (size_t y = x + 1; y < j; y++)
-                    pairs[npairs++] = rec[x] << 32 | (uint32_t)rec[y];
-        }
-        if (npairs > 2 * compacted + 1024) {
-            pairs_compact(pairs, &npairs);
-            compacted = npairs;
-        }
+    for (id = 0; id < n; id++)
+        if (active[id])
+            ids[m++] = id;
+    if (m < 2 || nconf == 0) {
+        rc = 0;
+        goto cleanup;
     }
-    pairs_compact(pairs, &npairs);
+    if (pthread_mutex_init(&job.lock, NULL) != 0)
+        goto cleanup;
+    locked = 1;
+    job.sig = sig;
+    job.k = k;
+    job.ids = ids;
+    job.m = m;
+    job.seed = seed;
+    job.n = n;
+    job.filter = filter;
+    job.w = w;
+    if (filter && filter->keep_model) {
+        /* For the single-row bands most pairs share a slot or two and
+         * nothing else: the low bytes, 1/4 of the signatures, are enough
+         * to reject them. */
+        bytes = malloc((size_t)n * k);
+        drop = malloc((k + 1) * sizeof(*drop));
+        if (!bytes || !drop)
+            goto cleanup;
+        job.bytes = bytes;
+        job.drop_below = drop;
+        drop_table(filter, k, drop);
+        if ((rc = run_phase(&job, make_bytes, job.nw)) < 0)
+            goto cleanup;
+        rc = DUPFIND_ENOMEM;
+    }
+    for (ci = 0; ci < nconf; ci++)
+        if (conf[ci].bands > nrec)
+            nrec = conf[ci].bands;
+    if (nrec > LSH_GROUP)
+        nrec = LSH_GROUP;
+    for (g = 0; g < nrec; g++)
+        if (!(job.rec[g] = malloc((size_t)m * sizeof(uint64_t))))
+            goto cleanup;
+    for (t = 0; t < job.nw; t++)
+        if (!(w[t].tmp = malloc((size_t)m * sizeof(uint64_t))))
+            goto cleanup;
+    for (ci = 0; ci < nconf; ci++)
+        if ((rc = run_config(&job, &conf[ci])) < 0)
+            goto cleanup;
+    rc = DUPFIND_ENOMEM;
+    /* Workers keep their pairs apart; joined, sorted and deduplicated
+     * the list is the same for any number of them. */
+    for (t = 0; t < job.nw; t++) {
+        free(w[t].tmp);
+        w[t].tmp = NULL;
+        npairs += w[t].n;
+    }
+    for (g = 0; g < LSH_GROUP; g++) {
+        free(job.rec[g]);
+        job.rec[g] = NULL;
+    }
+    free(bytes);
+    bytes = NULL;
+    if (npairs) {
+        size_t at = 0;
+
+        if (!(pairs = malloc(npairs * sizeof(*pairs))))
+            goto cleanup;
+        for (t = 0; t < job.nw; t++) {
+            if (w[t].n)
+                memcpy(pairs + at, w[t].pairs, w[t].n * sizeof(*pairs));
+            at += w[t].n;
+            free(w[t].pairs);
+            w[t].pairs = NULL;
+        }
+        pairs_compact(pairs, &npairs);
+    }
     *out = pairs;
     *out_n = npairs;
     pairs = NULL;
     rc = 0;
 cleanup:
+    for (t = 0; t < LSH_GROUP; t++) {
+        free(w[t].tmp);
+        free(w[t].pairs);
+    }
+    for (g = 0; g < LSH_GROUP; g++)
+        free(job.rec[g]);
+    if (locked)
+        pthread_mutex_destroy(&job.lock);
+    free(bytes);
+    free(drop);
+    free(ids);
     free(pairs);
-    free(rec);
-    free(tmp);
     return rc;
+}
+
+int lsh_candidates(const uint32_t *sig, unsigned k, uint32_t n,
+                   const unsigned char *active, const lsh_config *conf,
+                   unsigned nconf, uint64_t seed,
+                   uint64_t **out, size_t *out_n)
+{
+    return lsh_candidates_filter(sig, k, n, active, conf, nconf, seed,
+                                 NULL, 1, out, out_n);
 }

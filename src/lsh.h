@@ -33,12 +33,26 @@
  * Each band of each document becomes an 8-byte record, key << 32 | id:
  * the key is the top 32 bits of XXH3-64 of the band's rows (seeded with
  * the band number and row count), or for a single row the MinHash value
- * itself.  The records of one band are radix-sorted on the key bits;
- * runs of equal keys give the pairs (two different bands meeting on a
- * 32-bit key only make a candidate that verification drops).  Pairs
- * are kept as (a << 32 | b), a < b, and sorted/deduplicated
- * whenever the list doubles, so a pair colliding in many bands is kept
- * once.
+ * itself.  The records of LSH_GROUP bands are made in one pass over the
+ * signatures (16 single rows are one cache line of each), then each
+ * band's are radix-sorted on the key bits; runs of equal keys are the
+ * buckets (two different bands meeting on a 32-bit key only make a
+ * candidate that verification drops).  Bands are independent: sorting
+ * and pairing run on up to LSH_GROUP threads, a band at a time.
+ *
+ * A pair is judged once per configuration, in the first band where its
+ * rows are equal and the bucket was not skipped (met_earlier() looks
+ * for such a band before, in the two signatures), then passed to the
+ * caller's filter (results.c: the estimate, which rejects ~99% of the
+ * single-row pairs).  Most pairs share one slot and nothing else; to
+ * reject them without reading 2 x 512 bytes of signature, each
+ * document also has the low bytes of its slots (k bytes): equal slots
+ * have equal low bytes, so the equal bytes bound the equal slots from
+ * above (exceeding them by (k - eq) / 256 on average), and with the two
+ * sizes the filter's model (monotone in both) rejects the pair when
+ * even that bound is too low.  Only kept pairs are stored (per thread,
+ * then joined, sorted and deduplicated), so the output does not depend
+ * on the thread count.
  */
 #ifndef DUPFIND_LSH_H
 #define DUPFIND_LSH_H
@@ -56,6 +70,10 @@ void lsh_error_areas(double t, unsigned b, unsigned r,
 #define LSH_FP_WEIGHT 0.05
 #define LSH_FN_WEIGHT 0.95
 #define LSH_SINGLE_ROW_CAP 512
+/* Bands whose records one pass over the signatures makes, and the most
+ * threads used: 16 single rows are one 64-byte cache line of each
+ * signature. */
+#define LSH_GROUP 16
 
 /* Chooses bands and rows for k slots and threshold t (0 < t < 1). */
 void lsh_choose_params(unsigned k, double t, unsigned *bands,
@@ -68,6 +86,22 @@ typedef struct {
     uint32_t cap;       /* skip buckets larger than this; 0 = no cap */
 } lsh_config;
 
+/* Which candidate pairs to keep.  The callbacks may be called from
+ * several threads at once, and more than once for a pair. */
+typedef struct {
+    /* Nonzero to keep pair (a, b), a < b; the answer depends on the
+     * number of equal slots of the two signatures and the two sizes
+     * only, as keep_model describes it. */
+    int (*keep)(void *arg, uint32_t a, uint32_t b);
+    /* keep's answer for two documents of sizes na and nb (> 0) whose
+     * signatures have eq equal slots.  It must not fall when eq grows
+     * or when max(na, nb) / min(na, nb) grows.  NULL: keep is called
+     * for every distinct pair. */
+    int (*keep_model)(void *arg, unsigned eq, uint64_t na, uint64_t nb);
+    const uint64_t *sizes;    /* n sizes for keep_model */
+    void *arg;                /* passed to both */
+} lsh_filter;
+
 /* Candidate pairs of n documents with signatures sig (n * k slots)
  * under each of nconf configurations; documents with active[id] == 0
  * are left out.  *out (malloc'd, caller frees) receives the distinct
@@ -77,5 +111,15 @@ int lsh_candidates(const uint32_t *sig, unsigned k, uint32_t n,
                    const unsigned char *active, const lsh_config *conf,
                    unsigned nconf, uint64_t seed,
                    uint64_t **out, size_t *out_n);
+
+/* lsh_candidates, keeping only the pairs filter->keep accepts (all if
+ * filter is NULL), on up to threads threads (0 counts as 1; at most
+ * LSH_GROUP are used).  The output is the same for every thread count.
+ * Returns 0 or DUPFIND_ENOMEM. */
+int lsh_candidates_filter(const uint32_t *sig, unsigned k, uint32_t n,
+                          const unsigned char *active,
+                          const lsh_config *conf, unsigned nconf,
+                          uint64_t seed, const lsh_filter *filter,
+                          unsigned threads, uint64_t **out, size_t *out_n);
 
 #endif

@@ -23,7 +23,62 @@ static dupfind_relation relation_of(const dupfind_pair *p, double t,
     return DUPFIND_REL_NONE;
 }
 
-int dupfind_ctx_candidates(dupfind_ctx *c, dupfind_results **out)
+/* Scores pair (a, b) from the signatures into *p; returns whether it
+ * may be reported: 0 when its estimate rules it out (the interval is
+ * below both thresholds). */
+static int estimate_pair(const dupfind_ctx *c, uint32_t a, uint32_t b,
+                         dupfind_pair *p)
+{
+    unsigned k = c->opts.num_perm;
+
+    memset(p, 0, sizeof(*p));
+    p->a = a;
+    p->b = b;
+    verify_estimate(p, c->sig + (size_t)a * k, c->sig + (size_t)b * k, k,
+                    c->shingles[a], c->shingles[b], c->opts.threshold,
+                    c->opts.containment);
+    return p->uncertain ||
+           relation_of(p, c->opts.threshold, c->opts.containment) !=
+               DUPFIND_REL_NONE;
+}
+
+/* lsh_filter.keep: called from the LSH workers, reads the context
+ * only. */
+static int keep_pair(void *arg, uint32_t a, uint32_t b)
+{
+    dupfind_pair p;
+
+    return estimate_pair(arg, a, b, &p);
+}
+
+/* lsh_filter.keep_model: what estimate_pair answers for signatures with
+ * eq equal slots and sizes na, nb.  It rises with eq and with the size
+ * ratio: both scores rise with J, the containment with the ratio. */
+static int keep_model(void *arg, unsigned eq, uint64_t na, uint64_t nb)
+{
+    const dupfind_ctx *c = arg;
+    unsigned k = c->opts.num_perm, i;
+    uint32_t *sa = malloc(2 * (size_t)k * sizeof(*sa)), *sb;
+    dupfind_pair p;
+
+    if (!sa)
+        return 1;               /* no rejection without proof */
+    sb = sa + k;
+    for (i = 0; i < k; i++) {
+        sa[i] = 0;
+        sb[i] = i >= eq;
+    }
+    memset(&p, 0, sizeof(p));
+    verify_estimate(&p, sa, sb, k, na, nb, c->opts.threshold,
+                    c->opts.containment);
+    free(sa);
+    return p.uncertain ||
+           relation_of(&p, c->opts.threshold, c->opts.containment) !=
+               DUPFIND_REL_NONE;
+}
+
+int dupfind_ctx_candidates_threads(dupfind_ctx *c, unsigned threads,
+                                   dupfind_results **out)
 {
     dupfind_results *res;
     unsigned char *active = NULL;
@@ -31,6 +86,7 @@ int dupfind_ctx_candidates(dupfind_ctx *c, dupfind_results **out)
     size_t npairs = 0, i;
     unsigned k = c->opts.num_perm, nconf = 1;
     lsh_config conf[2];
+    lsh_filter filter;
     int rc = DUPFIND_ENOMEM;
 
     *out = NULL;
@@ -50,34 +106,27 @@ int dupfind_ctx_candidates(dupfind_ctx *c, dupfind_results **out)
         conf[nconf].cap = LSH_SINGLE_ROW_CAP;
         nconf++;
     }
-    rc = lsh_candidates(c->sig, k, c->n, active, conf, nconf,
-                        c->opts.seed, &pairs, &npairs);
+    /* Most candidates of the single-row bands share one common shingle
+     * and nothing else.  LSH drops a pair whose estimate rules it out
+     * as soon as it finds it, with the two signatures in cache, so
+     * results hold only pairs that may be reported: 48 bytes a pair,
+     * and nothing to verify, for the others. */
+    filter.keep = keep_pair;
+    filter.keep_model = keep_model;
+    filter.sizes = c->shingles;
+    filter.arg = c;
+    rc = lsh_candidates_filter(c->sig, k, c->n, active, conf, nconf,
+                               c->opts.seed, &filter, threads, &pairs,
+                               &npairs);
     if (rc < 0)
         goto cleanup;
     rc = DUPFIND_ENOMEM;
-    /* Most candidates of the single-row bands share one common shingle
-     * and nothing else.  A pair whose estimate rules it out (its whole
-     * interval is below both thresholds) is dropped here, so results
-     * hold only pairs that may be reported: 48 bytes a pair, and
-     * nothing to verify, for the others. */
-    for (i = 0; i < npairs; i++) {
-        dupfind_pair p;
-        uint32_t a = (uint32_t)(pairs[i] >> 32), b = (uint32_t)pairs[i];
-
-        memset(&p, 0, sizeof(p));
-        p.a = a;
-        p.b = b;
-        verify_estimate(&p, c->sig + (size_t)a * k, c->sig + (size_t)b * k,
-                        k, c->shingles[a], c->shingles[b],
-                        c->opts.threshold, c->opts.containment);
-        if (!p.uncertain &&
-            relation_of(&p, c->opts.threshold, c->opts.containment) ==
-                DUPFIND_REL_NONE)
-            continue;
-        if (DF_GROW(res->pairs, res->cap, res->n + 1) < 0)
-            goto cleanup;
-        res->pairs[res->n++] = p;
-    }
+    if (npairs && !(res->pairs = malloc(npairs * sizeof(*res->pairs))))
+        goto cleanup;
+    res->cap = npairs;
+    for (i = 0; i < npairs; i++)
+        estimate_pair(c, (uint32_t)(pairs[i] >> 32), (uint32_t)pairs[i],
+                      &res->pairs[res->n++]);
     *out = res;
     res = NULL;
     rc = 0;
@@ -88,6 +137,11 @@ cleanup:
     free(active);
     free(pairs);
     return rc;
+}
+
+int dupfind_ctx_candidates(dupfind_ctx *c, dupfind_results **out)
+{
+    return dupfind_ctx_candidates_threads(c, 1, out);
 }
 
 typedef struct {

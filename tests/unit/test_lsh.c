@@ -541,6 +541,270 @@ static void test_candidates_seed(void **state)
     free(sig);
 }
 
+/* ------------------------------------------------------------------ */
+/* Filtered and threaded candidates against a naive reference          */
+/* ------------------------------------------------------------------ */
+
+static void sort_unique(u64vec *v)
+{
+    size_t i, w = 0;
+
+    if (v->n)
+        qsort(v->v, v->n, sizeof(*v->v), test_cmp_u64);
+    for (i = 0; i < v->n; i++)
+        if (w == 0 || v->v[w - 1] != v->v[i])
+            v->v[w++] = v->v[i];
+    v->n = w;
+}
+
+/* The reference: for every band, every pair of active documents with
+ * equal keys in a bucket of at most cap active documents (keys as
+ * lsh.c makes them, through lsh_candidates on the two documents alone
+ * would be circular, so by equal rows: with random slots two different
+ * bands meet on a 32-bit key with probability 2^-32 per pair). */
+static void naive_pairs(const uint32_t *sig, uint32_t n,
+                        const unsigned char *active, const lsh_config *conf,
+                        unsigned nconf, u64vec *out)
+{
+    unsigned ci, band;
+    uint32_t a, b, c;
+
+    for (ci = 0; ci < nconf; ci++)
+        for (band = 0; band < conf[ci].bands; band++) {
+            size_t off = (size_t)band * conf[ci].rows;
+            size_t len = conf[ci].rows * sizeof(*sig);
+
+            for (a = 0; a < n; a++) {
+                uint32_t size = 0;
+
+                if (!active[a])
+                    continue;
+                for (c = 0; c < n; c++)
+                    size += active[c] && memcmp(sig + (size_t)a * K + off,
+                                                sig + (size_t)c * K + off,
+                                                len) == 0;
+                if (conf[ci].cap && size > conf[ci].cap)
+                    continue;
+                for (b = a + 1; b < n; b++)
+                    if (active[b] && memcmp(sig + (size_t)a * K + off,
+                                            sig + (size_t)b * K + off,
+                                            len) == 0)
+                        u64vec_push(out, pair(a, b));
+            }
+        }
+    sort_unique(out);
+}
+
+/* A filter of the shape results.c uses: keep a pair with at least
+ * MIN_EQ equal slots, or one equal slot and sizes 4 times apart. */
+#define MIN_EQ 20
+
+typedef struct {
+    const uint32_t *sig;
+    const uint64_t *sizes;
+    unsigned keep_calls;      /* counting_keep; 1 thread only */
+} filter_state;
+
+static int model(void *arg, unsigned eq, uint64_t na, uint64_t nb)
+{
+    uint64_t lo = na < nb ? na : nb, hi = na < nb ? nb : na;
+
+    (void)arg;
+    return eq >= MIN_EQ || (eq >= 1 && hi >= 4 * lo);
+}
+
+static int keep_eq(void *arg, uint32_t a, uint32_t b)
+{
+    const filter_state *st = arg;
+    unsigned i, eq = 0;
+
+    for (i = 0; i < K; i++)
+        eq += st->sig[(size_t)a * K + i] == st->sig[(size_t)b * K + i];
+    return model(arg, eq, st->sizes[a], st->sizes[b]);
+}
+
+/* Documents alike in many ways: copies, shared bands, shared single
+ * slots (some in buckets over the cap, some with slots equal in the
+ * low byte only, which the byte bound must not mistake for equal),
+ * sizes far apart; some inactive. */
+static uint32_t *planted_sigs(test_rng *r, uint32_t n, uint64_t *sizes,
+                              unsigned char *active)
+{
+    uint32_t *sig = random_sigs(r, n), d, i;
+
+    for (d = 0; d < n; d++) {
+        sizes[d] = 50 + rng_below(r, 30);
+        if (rng_below(r, 10) == 0)
+            sizes[d] *= 5;
+        active[d] = rng_below(r, 20) != 0;
+    }
+    for (i = 0; i < n / 4; i++) {
+        uint32_t a = (uint32_t)rng_below(r, n);
+        uint32_t b = (uint32_t)rng_below(r, n);
+        unsigned s = (unsigned)rng_below(r, K), len, j;
+
+        switch (rng_below(r, 5)) {
+        case 0:                        /* near copy */
+            copy_sig(sig, b, a);
+            for (j = 0; j < 40; j++)
+                sig[(size_t)b * K + rng_below(r, K)] = (uint32_t)rng_next(r);
+            break;
+        case 1:                        /* a run of slots */
+            len = 1 + (unsigned)rng_below(r, 30);
+            for (j = s; j < s + len && j < K; j++)
+                sig[(size_t)b * K + j] = sig[(size_t)a * K + j];
+            break;
+        case 2:                        /* one slot */
+            sig[(size_t)b * K + s] = sig[(size_t)a * K + s];
+            break;
+        case 3:                        /* low bytes, not slots */
+            for (j = 0; j < K; j++)
+                sig[(size_t)b * K + j] =
+                    (sig[(size_t)b * K + j] & ~0xffu) |
+                    (sig[(size_t)a * K + j] & 0xffu);
+            if (a != b)
+                sig[(size_t)b * K + s] = sig[(size_t)a * K + s];
+            break;
+        default:                       /* a crowd on one slot value */
+            for (j = 0; j < 12; j++)
+                sig[(size_t)rng_below(r, n) * K + s] = 0x5eed0000u + s;
+            break;
+        }
+    }
+    /* 0 and 1 meet first in a crowd of 12 at slot 3, then alone at slot
+     * 70: with a cap below 12, slot 70 must make the pair. */
+    for (d = 0; d < 12; d++) {
+        sig[(size_t)d * K + 3] = 0xc0ffee;
+        active[d] = 1;
+    }
+    sig[1 * K + 70] = sig[0 * K + 70];
+    sizes[0] = 50;
+    sizes[1] = 300;
+    return sig;
+}
+
+static void keep_only(const filter_state *st, u64vec *v)
+{
+    size_t i, w = 0;
+
+    for (i = 0; i < v->n; i++)
+        if (keep_eq((void *)st, (uint32_t)(v->v[i] >> 32),
+                    (uint32_t)v->v[i]))
+            v->v[w++] = v->v[i];
+    v->n = w;
+}
+
+/* Every thread count, with and without the byte bound, gives exactly
+ * the filtered reference; keep is called about once per distinct pair
+ * and configuration, not once per band. */
+static void test_candidates_filter_threads(void **state)
+{
+    enum { N = 400 };
+    static const unsigned threads[] = { 1, 2, 3, 5, 16, 100 };
+    static const unsigned caps[] = { 0, 6 };
+    test_rng r = { 9 };
+    uint64_t sizes[N];
+    unsigned char active[N];
+    uint32_t *sig = planted_sigs(&r, N, sizes, active);
+    filter_state st = { sig, sizes, 0 };
+    size_t ci, ti, mi;
+
+    (void)state;
+    for (ci = 0; ci < 2; ci++) {
+        lsh_config conf[2] = { { 26, 3, 0 }, { K, 1, caps[ci] } };
+        u64vec all = { 0 }, want = { 0 };
+
+        naive_pairs(sig, N, active, conf, 2, &all);
+        naive_pairs(sig, N, active, conf, 2, &want);
+        keep_only(&st, &want);
+        print_message("cap %u: %zu pairs, %zu kept\n", caps[ci], all.n,
+                      want.n);
+        assert_true(want.n > 20 && want.n < all.n);
+        assert_non_null(bsearch(&(uint64_t){ pair(0, 1) }, want.v, want.n,
+                                sizeof(*want.v), test_cmp_u64));
+        for (mi = 0; mi < 2; mi++) {
+            lsh_filter f = { keep_eq, mi ? model : NULL, sizes, &st };
+
+            for (ti = 0; ti < sizeof(threads) / sizeof(threads[0]); ti++) {
+                uint64_t *out = NULL;
+                size_t n = 0;
+
+                st.keep_calls = 0;
+                assert_int_equal(lsh_candidates_filter(sig, K, N, active,
+                                                       conf, 2, 7, &f,
+                                                       threads[ti], &out,
+                                                       &n), 0);
+                expect_pairs(out, n, want.v, want.n);
+                free(out);
+            }
+        }
+        /* no filter: all pairs, on several threads */
+        for (ti = 0; ti < sizeof(threads) / sizeof(threads[0]); ti++) {
+            uint64_t *out = NULL;
+            size_t n = 0;
+
+            assert_int_equal(lsh_candidates_filter(sig, K, N, active, conf,
+                                                   2, 7, NULL, threads[ti],
+                                                   &out, &n), 0);
+            expect_pairs(out, n, all.v, all.n);
+            free(out);
+        }
+        u64vec_free(&all);
+        u64vec_free(&want);
+    }
+    free(sig);
+}
+
+static int counting_keep(void *arg, uint32_t a, uint32_t b)
+{
+    filter_state *st = arg;
+
+    st->keep_calls++;
+    return keep_eq(arg, a, b);
+}
+
+/* Identical documents meet in every band: keep is asked once a
+ * configuration, and the byte bound spares it the pairs that share a
+ * slot or two. */
+static void test_candidates_filter_calls(void **state)
+{
+    enum { N = 60 };
+    test_rng r = { 10 };
+    uint64_t sizes[N];
+    unsigned char active[N];
+    uint32_t *sig = random_sigs(&r, N);
+    filter_state st = { sig, sizes, 0 };
+    lsh_config conf[2] = { { 26, 3, 0 }, { K, 1, 0 } };
+    lsh_filter f = { counting_keep, NULL, sizes, &st };
+    uint64_t *out = NULL;
+    size_t n = 0;
+    uint32_t d;
+
+    (void)state;
+    for (d = 0; d < N; d++) {
+        sizes[d] = 100;
+        active[d] = 1;
+    }
+    copy_sig(sig, 1, 0);
+    copy_sig(sig, 2, 0);
+    for (d = 10; d < 20; d++)          /* one slot each with doc 9 */
+        sig[d * K + d] = sig[9 * K + d];
+    assert_int_equal(lsh_candidates_filter(sig, K, N, active, conf, 2, 0,
+                                           &f, 1, &out, &n), 0);
+    assert_int_equal(n, 3);            /* (0, 1), (0, 2), (1, 2) */
+    free(out);
+    /* 3 pairs x 2 configurations + 10 single-slot pairs */
+    assert_int_equal(st.keep_calls, 3 * 2 + 10);
+    st.keep_calls = 0;
+    f.keep_model = model;
+    assert_int_equal(lsh_candidates_filter(sig, K, N, active, conf, 2, 0,
+                                           &f, 1, &out, &n), 0);
+    assert_int_equal(n, 3);
+    free(out);
+    assert_int_equal(st.keep_calls, 3 * 2);
+    free(sig);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -559,6 +823,8 @@ int main(void)
         cmocka_unit_test(test_candidates_many_pairs),
         cmocka_unit_test(test_candidates_degenerate),
         cmocka_unit_test(test_candidates_seed),
+        cmocka_unit_test(test_candidates_filter_threads),
+        cmocka_unit_test(test_candidates_filter_calls),
     };
 
     return cmocka_run_group_tests_name("lsh", tests, NULL, NULL);
