@@ -328,6 +328,31 @@ DUPFIND_API int dupfind_results_clusters(const dupfind_results *res,
 
 DUPFIND_API void dupfind_results_free(dupfind_results *res);
 
+/* Exact scores from the number of shingles the two documents of pair i
+ * share and their distinct shingle counts (for callers that count the
+ * shared ones themselves, e.g. with a dupfind_set_index).
+ * Returns: 0 or DUPFIND_EINVAL (i out of range, shared too large). */
+DUPFIND_API int dupfind_results_set_exact_shared(dupfind_results *res,
+                                                 size_t i, uint64_t shared,
+                                                 uint64_t na, uint64_t nb);
+
+/* An index of a large sorted distinct hash set (dupfind_doc_shingles)
+ * for counting what much smaller sets share with it: where each of about
+ * n/2 ranges of hash values starts, so each lookup reads one or two
+ * cache lines where a binary search would read a dozen.  4 bytes per
+ * range; the set is borrowed and must outlive the index. */
+typedef struct dupfind_set_index dupfind_set_index;
+
+DUPFIND_API int dupfind_set_index_new(dupfind_set_index **out,
+                                      const uint64_t *set, size_t n);
+DUPFIND_API void dupfind_set_index_free(dupfind_set_index *ix);
+
+/* How many of the n sorted distinct hashes of other are in the indexed
+ * set.  O(n) lookups. */
+DUPFIND_API uint64_t dupfind_set_index_shared(const dupfind_set_index *ix,
+                                              const uint64_t *other,
+                                              size_t n);
+
 /* Exact similarity of two sorted distinct hash sets: fills jaccard and
  * the two containments.  Empty sets give 0. */
 DUPFIND_API void dupfind_similarity_exact(const uint64_t *a, size_t na,

@@ -277,6 +277,21 @@ void dupfind_similarity_exact(const uint64_t *a, size_t na,
     *b_in_a = p.b_in_a;
 }
 
+int dupfind_results_set_exact_shared(dupfind_results *res, size_t i,
+                                     uint64_t shared, uint64_t na,
+                                     uint64_t nb)
+{
+    dupfind_pair *p;
+
+    if (!res || i >= res->n || shared > na || shared > nb)
+        return DUPFIND_EINVAL;
+    p = &res->pairs[i];
+    verify_from_counts(p, (double)shared, (double)na, (double)nb);
+    p->exact = 1;
+    p->uncertain = 0;
+    return 0;
+}
+
 int dupfind_results_set_exact(dupfind_results *res, size_t i,
                               const uint64_t *a, size_t na,
                               const uint64_t *b, size_t nb)

@@ -2,6 +2,7 @@
  * verify.c - estimated and exact similarity of a pair (see verify.h).
  */
 #include <math.h>
+#include <stdlib.h>
 
 #include "sketch.h"
 #include "verify.h"
@@ -122,4 +123,74 @@ size_t verify_intersect(const uint64_t *a, size_t na, const uint64_t *b,
         j += y <= x;
     }
     return n;
+}
+
+/* About two values a range: 2^bits ranges for n values, bits <= 24. */
+#define INDEX_MAX_BITS 24
+
+struct dupfind_set_index {
+    const uint64_t *set;      /* borrowed, sorted, distinct */
+    size_t n;                 /* values */
+    unsigned shift;           /* 64 - bits: a value's range is v >> shift */
+    uint32_t *start;          /* 2^bits + 1 positions in set */
+};
+
+int dupfind_set_index_new(dupfind_set_index **out, const uint64_t *set,
+                          size_t n)
+{
+    dupfind_set_index *ix;
+    unsigned bits = 1;
+    size_t nb, i, j = 0;
+
+    *out = NULL;
+    if (n > UINT32_MAX)
+        return DUPFIND_EINVAL;
+    while (bits < INDEX_MAX_BITS && ((size_t)2 << bits) <= n)
+        bits++;
+    nb = (size_t)1 << bits;
+    ix = malloc(sizeof(*ix));
+    if (!ix)
+        return DUPFIND_ENOMEM;
+    ix->start = malloc((nb + 1) * sizeof(*ix->start));
+    if (!ix->start) {
+        free(ix);
+        return DUPFIND_ENOMEM;
+    }
+    ix->set = set;
+    ix->n = n;
+    ix->shift = 64 - bits;
+    /* start[r]: the first position whose value is in range r or later. */
+    for (i = 0; i <= nb; i++) {
+        while (j < n && (set[j] >> ix->shift) < i)
+            j++;
+        ix->start[i] = (uint32_t)j;
+    }
+    *out = ix;
+    return 0;
+}
+
+void dupfind_set_index_free(dupfind_set_index *ix)
+{
+    if (!ix)
+        return;
+    free(ix->start);
+    free(ix);
+}
+
+uint64_t dupfind_set_index_shared(const dupfind_set_index *ix,
+                                  const uint64_t *other, size_t n)
+{
+    uint64_t shared = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        uint64_t x = other[i];
+        size_t r = (size_t)(x >> ix->shift), j = ix->start[r],
+               end = ix->start[r + 1];
+
+        while (j < end && ix->set[j] < x)
+            j++;
+        shared += j < end && ix->set[j] == x;
+    }
+    return shared;
 }

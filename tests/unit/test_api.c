@@ -1079,6 +1079,14 @@ static void test_set_exact(void **state)
                      DUPFIND_EINVAL);
     assert_int_equal(dupfind_results_set_exact(NULL, 0, sa, na, sb, nb),
                      DUPFIND_EINVAL);
+    /* the same scores from the count of shared shingles */
+    assert_int_equal(dupfind_results_set_exact_shared(res, 0, 396, na, nb),
+                     0);
+    assert_true(p->jaccard == j && p->a_in_b == ab && p->b_in_a == ba);
+    assert_int_equal(dupfind_results_set_exact_shared(res, 0, 397, na, nb),
+                     DUPFIND_EINVAL);
+    assert_int_equal(dupfind_results_set_exact_shared(res, 1, 1, na, nb),
+                     DUPFIND_EINVAL);
     dupfind_results_free(res);
     dupfind_doc_free(da);
     dupfind_doc_free(db);
@@ -1090,6 +1098,91 @@ static void test_set_exact(void **state)
 /* ------------------------------------------------------------------ */
 /* Corpus bookkeeping                                                   */
 /* ------------------------------------------------------------------ */
+
+/* Shared values by merge, the reference for the index. */
+static uint64_t shared_ref(const uint64_t *a, size_t na, const uint64_t *b,
+                           size_t nb)
+{
+    size_t i = 0, j = 0;
+    uint64_t n = 0;
+
+    while (i < na && j < nb) {
+        if (a[i] == b[j]) {
+            n++;
+            i++;
+            j++;
+        } else if (a[i] < b[j]) {
+            i++;
+        } else {
+            j++;
+        }
+    }
+    return n;
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Sorted distinct random values, some of them from pool (to share). */
+static size_t random_set(uint64_t *out, size_t n, const uint64_t *pool,
+                         size_t npool, test_rng *r)
+{
+    size_t i, w = 0;
+
+    for (i = 0; i < n; i++)
+        out[i] = npool && rng_below(r, 2) ? pool[rng_below(r, npool)]
+                                          : rng_next(r);
+    qsort(out, n, sizeof(*out), cmp_u64);
+    for (i = 0; i < n; i++)
+        if (w == 0 || out[w - 1] != out[i])
+            out[w++] = out[i];
+    return w;
+}
+
+/* dupfind_set_index_shared counts what a merge counts, for indexed sets
+ * of 0 to 200,000 values (extremes 0 and UINT64_MAX included) and
+ * partners of any size. */
+static void test_set_index(void **state)
+{
+    static const size_t sizes[] = { 0, 1, 2, 3, 100, 5000, 200000 };
+    uint64_t *big = malloc(200002 * sizeof(*big));
+    uint64_t *small = malloc(3000 * sizeof(*small));
+    test_rng r = { 21 };
+    size_t si, rep;
+
+    (void)state;
+    assert_non_null(big);
+    assert_non_null(small);
+    for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+        size_t nbig = random_set(big, sizes[si], NULL, 0, &r);
+        dupfind_set_index *ix = NULL;
+
+        if (nbig >= 2) {       /* the extremes */
+            big[0] = 0;
+            big[nbig - 1] = UINT64_MAX;
+        }
+        assert_int_equal(dupfind_set_index_new(&ix, big, nbig), 0);
+        for (rep = 0; rep < 20; rep++) {
+            size_t ns = random_set(small, rng_below(&r, 3000), big, nbig,
+                                   &r);
+
+            if (rep == 0 && ns && nbig >= 2) {
+                small[0] = 0;
+                small[ns - 1] = UINT64_MAX;
+            }
+            assert_int_equal(dupfind_set_index_shared(ix, small, ns),
+                             shared_ref(big, nbig, small, ns));
+        }
+        assert_int_equal(dupfind_set_index_shared(ix, big, nbig), nbig);
+        dupfind_set_index_free(ix);
+    }
+    dupfind_set_index_free(NULL);
+    free(big);
+    free(small);
+}
 
 static void test_names_and_counts(void **state)
 {
@@ -1693,6 +1786,7 @@ int main(void)
         cmocka_unit_test(test_seed),
         cmocka_unit_test(test_similarity_exact),
         cmocka_unit_test(test_set_exact),
+        cmocka_unit_test(test_set_index),
         cmocka_unit_test(test_names_and_counts),
         cmocka_unit_test(test_many_documents),
         cmocka_unit_test(test_empty_corpus),
