@@ -376,6 +376,26 @@ static int is_seg_break(int32_t cp)
     }
 }
 
+/* A code point that NFKC + case folding leaves as it is and that cannot
+ * combine with anything on either side: a starter (combining class 0)
+ * with no decomposition, no case folding, no part in any canonical
+ * composition (utf8proc's comb_index), not ignorable (dropping it would
+ * join its neighbours) and not Hangul (composed by rule, not by table).
+ * Normalising the text before it, itself and the text after it one by
+ * one then gives what normalising them together gives: it is a barrier
+ * to canonical reordering and blocks every composition across it.  Most
+ * CJK characters and many lowercase Cyrillic and Greek letters are, and
+ * skip utf8proc altogether. */
+static int is_inert(int32_t cp)
+{
+    const utf8proc_property_t *pr = utf8proc_get_property(cp);
+
+    return pr->combining_class == 0 && pr->decomp_seqindex == UINT16_MAX &&
+           pr->casefold_seqindex == UINT16_MAX &&
+           pr->comb_index == UINT16_MAX && !pr->ignorable &&
+           !(cp >= 0x1100 && cp <= 0x11FF) && !(cp >= 0xAC00 && cp <= 0xD7A3);
+}
+
 /* One decoded code point of the raw text. */
 static int put_cp(tokenizer *tok, int32_t cp)
 {
@@ -390,6 +410,18 @@ static int put_cp(tokenizer *tok, int32_t cp)
             put_norm(tok, (c >= 'A' && c <= 'Z') ? c + 32 : c);
         }
         tok->held = cp;
+        return 0;
+    }
+    if (is_inert(cp)) {
+        /* The pending text ends here, whatever follows. */
+        if (tok->seg_len) {
+            DF_TRY(seg_flush(tok));
+        } else if (tok->held >= 0) {
+            int c = tok->held;
+            put_norm(tok, (c >= 'A' && c <= 'Z') ? c + 32 : c);
+        }
+        tok->held = -1;
+        put_norm(tok, cp);
         return 0;
     }
     if (tok->held >= 0) {

@@ -573,6 +573,16 @@ static const piece pieces[] = {
     { "\xCC\xB8", 0, 0 },         /* U+0338, composes with = < > */
     { "=", 0, 0 }, { "<", 0, 0 },
     { "\xE4\xB8\xAD", 0, 0 },     /* 中 */
+    { "\xD0\xB4", 0, 0 },         /* д (inert) */
+    { "\xD0\xB8", 0, 0 },         /* и, composes with U+0306 */
+    { "\xCC\x86", 0, 0 },         /* U+0306 */
+    { "\xD0\x94", 0, 0 },         /* Д (folds to д) */
+    { "\xE0\xB3\x86", 0, 0 },     /* U+0CC6, composes with U+0CD5 */
+    { "\xE0\xB3\x95", 0, 0 },     /* U+0CD5, a starter that composes */
+    { "\xEF\xBE\x9E", 0, 0 },     /* U+FF9E, NFKC: U+3099 (a mark) */
+    { "\xE3\x82\xAB", 0, 0 },     /* カ, composes with U+3099 */
+    { "\xEF\xA4\x80", 0, 0 },     /* U+F900, decomposes to U+8C48 */
+    { "\xCE\xB1", 0, 0 },         /* α */
     { "\xE6\x96\x87", 0, 0 },     /* 文 */
     { "\xE3\x80\x81", 0, 0 },     /* 、 */
     { "\xE3\x80\x80", 0, 0 },     /* ideographic space */
