@@ -501,6 +501,21 @@ int tokenize_feed(tokenizer *tok, const unsigned char *p, size_t n)
             }
             continue;
         }
+        if (c >= 0xC2 && c <= 0xF4) {
+            /* A whole valid sequence in the buffer: decoded at once,
+             * without the byte-by-byte state below. */
+            unsigned len = c <= 0xDF ? 2 : c <= 0xEF ? 3 : 4;
+
+            if (i + len <= n && utf8_second_ok(c, p[i + 1]) &&
+                (len < 3 || (p[i + 2] & 0xC0) == 0x80) &&
+                (len < 4 || (p[i + 3] & 0xC0) == 0x80)) {
+                int32_t cp = utf8_value(p + i, len);
+
+                i += len;
+                DF_TRY(put_cp(tok, cp));
+                continue;
+            }
+        }
         i++;
         if (c >= 0xC2 && c <= 0xDF)
             tok->utf8_need = 2;
