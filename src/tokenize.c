@@ -82,7 +82,7 @@ static void emit_flush(tokenizer *tok)
     }
 }
 
-static void emit_token(tokenizer *tok, uint64_t h)
+static inline void emit_token(tokenizer *tok, uint64_t h)
 {
     tok->tokens++;
     tok->out[tok->nout++] = h;
@@ -90,7 +90,7 @@ static void emit_token(tokenizer *tok, uint64_t h)
         emit_flush(tok);
 }
 
-static void word_end(tokenizer *tok)
+static inline __attribute__((always_inline)) void word_end(tokenizer *tok)
 {
     uint64_t h;
 
