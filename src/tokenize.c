@@ -1,7 +1,10 @@
 /*
  * tokenize.c - streaming UTF-8 decoder, NFKC + case fold, word splitter.
- * See tokenize.h for the rules; this file is the reference ("plain")
- * path that faster paths must match token for token.
+ * See tokenize.h for the rules.  Its shortcuts (ASCII runs split 64
+ * bytes at a time, code points that normalisation cannot change kept
+ * away from utf8proc) must give token for token what normalising the
+ * whole text with utf8proc_NFKC_Casefold and then splitting it gives;
+ * tests/unit/test_tokenize.c checks that on random mixed-script text.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -376,52 +379,73 @@ static int is_seg_break(int32_t cp)
     }
 }
 
-/* A code point that NFKC + case folding leaves as it is and that cannot
- * combine with anything on either side: a starter (combining class 0)
- * with no decomposition, no case folding, no part in any canonical
- * composition (utf8proc's comb_index), not ignorable (dropping it would
- * join its neighbours) and not Hangul (composed by rule, not by table).
- * Normalising the text before it, itself and the text after it one by
- * one then gives what normalising them together gives: it is a barrier
- * to canonical reordering and blocks every composition across it.  Most
- * CJK characters and many lowercase Cyrillic and Greek letters are, and
- * skip utf8proc altogether. */
-static int is_inert(int32_t cp)
+/* How a non-ASCII code point meets normalisation (NFKC + case fold):
+ *
+ *  CP_INERT   a starter (combining class 0) with no decomposition, no
+ *             case folding, no part in any canonical composition
+ *             (utf8proc's comb_index), not ignorable (dropping it would
+ *             join its neighbours) and not Hangul (composed by rule, not
+ *             by table).  It is its own normalisation and a barrier to
+ *             reordering and to every composition across it, so the
+ *             text before it, it and the text after it can be normalised
+ *             one by one: most CJK characters, Cyrillic consonants.
+ *  CP_FIRST   the same, except that it can be the first of a composition
+ *             (Cyrillic и + U+0306 = й): a barrier on its left only.  It
+ *             is held back like an ASCII character and is its own
+ *             normalisation when the next code point is ASCII, CP_INERT
+ *             or CP_FIRST (none of which is ever second in a
+ *             composition); otherwise it joins the segment.
+ *  CP_OTHER   anything else: collected into a segment for utf8proc.
+ */
+enum { CP_OTHER, CP_INERT, CP_FIRST };
+
+static int cp_kind(int32_t cp)
 {
     const utf8proc_property_t *pr = utf8proc_get_property(cp);
 
-    return pr->combining_class == 0 && pr->decomp_seqindex == UINT16_MAX &&
-           pr->casefold_seqindex == UINT16_MAX &&
-           pr->comb_index == UINT16_MAX && !pr->ignorable &&
-           !(cp >= 0x1100 && cp <= 0x11FF) && !(cp >= 0xAC00 && cp <= 0xD7A3);
+    if (pr->combining_class != 0 || pr->decomp_seqindex != UINT16_MAX ||
+        pr->casefold_seqindex != UINT16_MAX || pr->ignorable ||
+        (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xAC00 && cp <= 0xD7A3))
+        return CP_OTHER;
+    if (pr->comb_index == UINT16_MAX)
+        return CP_INERT;
+    return pr->comb_index < 0x8000 ? CP_FIRST : CP_OTHER;
+}
+
+/* The pending text is complete: normalise and split it. */
+static int pending_flush(tokenizer *tok)
+{
+    if (tok->seg_len)
+        return seg_flush(tok);
+    if (tok->held >= 0) {
+        int c = tok->held;          /* ASCII (folded here) or CP_FIRST */
+        put_norm(tok, (c >= 'A' && c <= 'Z') ? c + 32 : c);
+        tok->held = -1;
+    }
+    return 0;
 }
 
 /* One decoded code point of the raw text. */
 static int put_cp(tokenizer *tok, int32_t cp)
 {
+    int kind;
+
     if (cp < 0x80) {
         /* Nothing composes onto an ASCII character, so the pending
-         * segment is complete; but this one may take combining marks
+         * text is complete; but this one may take combining marks
          * that follow, so it is held back until the next code point. */
-        if (tok->seg_len) {
-            DF_TRY(seg_flush(tok));
-        } else if (tok->held >= 0) {
-            int c = tok->held;
-            put_norm(tok, (c >= 'A' && c <= 'Z') ? c + 32 : c);
-        }
+        DF_TRY(pending_flush(tok));
         tok->held = cp;
         return 0;
     }
-    if (is_inert(cp)) {
-        /* The pending text ends here, whatever follows. */
-        if (tok->seg_len) {
-            DF_TRY(seg_flush(tok));
-        } else if (tok->held >= 0) {
-            int c = tok->held;
-            put_norm(tok, (c >= 'A' && c <= 'Z') ? c + 32 : c);
-        }
-        tok->held = -1;
-        put_norm(tok, cp);
+    kind = cp_kind(cp);
+    if (kind != CP_OTHER) {
+        /* Nothing composes onto it either. */
+        DF_TRY(pending_flush(tok));
+        if (kind == CP_FIRST)
+            tok->held = cp;
+        else
+            put_norm(tok, cp);
         return 0;
     }
     if (tok->held >= 0) {
@@ -540,13 +564,7 @@ int tokenize_finish(tokenizer *tok)
         tok->utf8_need = tok->utf8_len = 0;
         DF_TRY(put_cp(tok, REPLACEMENT));
     }
-    if (tok->seg_len) {
-        DF_TRY(seg_flush(tok));
-    } else if (tok->held >= 0) {
-        int c = tok->held;
-        put_norm(tok, (c >= 'A' && c <= 'Z') ? c + 32 : c);
-    }
-    tok->held = -1;
+    DF_TRY(pending_flush(tok));
     if (!tok->chars)
         word_end(tok);
     emit_flush(tok);

@@ -575,6 +575,9 @@ static const piece pieces[] = {
     { "\xE4\xB8\xAD", 0, 0 },     /* 中 */
     { "\xD0\xB4", 0, 0 },         /* д (inert) */
     { "\xD0\xB8", 0, 0 },         /* и, composes with U+0306 */
+    { "\xD0\xB9", 0, 0 },         /* й */
+    { "\xD1\x91", 0, 0 },         /* ё (decomposes) */
+    { "\xD0\xB5", 0, 0 },         /* е, composes with U+0308 */
     { "\xCC\x86", 0, 0 },         /* U+0306 */
     { "\xD0\x94", 0, 0 },         /* Д (folds to д) */
     { "\xE0\xB3\x86", 0, 0 },     /* U+0CC6, composes with U+0CD5 */
