@@ -379,37 +379,102 @@ static int is_seg_break(int32_t cp)
     }
 }
 
-/* How a non-ASCII code point meets normalisation (NFKC + case fold):
+/* How a non-ASCII code point meets normalisation (NFKC + case fold).
+ * Either way it must be a starter (combining class 0), not ignorable
+ * (dropping it would join its neighbours), not Hangul (composed by
+ * rule, not by table) and never the second of a canonical composition
+ * (utf8proc's comb_index): then nothing before it can compose with it
+ * or be reordered past it, so the text before it can be normalised
+ * without it.
  *
- *  CP_INERT   a starter (combining class 0) with no decomposition, no
- *             case folding, no part in any canonical composition
- *             (utf8proc's comb_index), not ignorable (dropping it would
- *             join its neighbours) and not Hangul (composed by rule, not
- *             by table).  It is its own normalisation and a barrier to
- *             reordering and to every composition across it, so the
- *             text before it, it and the text after it can be normalised
- *             one by one: most CJK characters, Cyrillic consonants.
- *  CP_FIRST   the same, except that it can be the first of a composition
- *             (Cyrillic и + U+0306 = й): a barrier on its left only.  It
- *             is held back like an ASCII character and is its own
- *             normalisation when the next code point is ASCII, CP_INERT
- *             or CP_FIRST (none of which is ever second in a
- *             composition); otherwise it joins the segment.
+ *  CP_INERT   it also has no decomposition, no case folding and no part
+ *             in any composition: its own normalisation, and a barrier
+ *             on its right too.  Most CJK characters, Cyrillic
+ *             consonants.
+ *  CP_HOLD    otherwise, when its decomposition (with case folding)
+ *             begins with such a starter too: é, Д, Cyrillic vowels
+ *             (the first of a composition).  It is held back like an
+ *             ASCII character: when the next code point is ASCII,
+ *             CP_INERT or CP_HOLD (none of which can combine with
+ *             anything before it), its normalisation alone, cached, is
+ *             what it becomes; otherwise it joins the segment.
  *  CP_OTHER   anything else: collected into a segment for utf8proc.
  */
-enum { CP_OTHER, CP_INERT, CP_FIRST };
+enum { CP_OTHER, CP_INERT, CP_HOLD };
 
-static int cp_kind(int32_t cp)
+static int is_hangul(int32_t cp)
+{
+    return (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xAC00 && cp <= 0xD7A3);
+}
+
+/* A starter that cannot join what comes before it (see above). */
+static int left_barrier(int32_t cp, const utf8proc_property_t *pr)
+{
+    return pr->combining_class == 0 && !pr->ignorable && !is_hangul(cp) &&
+           (pr->comb_index == UINT16_MAX || pr->comb_index < 0x8000);
+}
+
+static void cp_classify(tokenize_cp_info *e, int32_t cp)
 {
     const utf8proc_property_t *pr = utf8proc_get_property(cp);
+    utf8proc_int32_t d[8];
+    utf8proc_ssize_t n;
+    int bound = 0;
 
-    if (pr->combining_class != 0 || pr->decomp_seqindex != UINT16_MAX ||
-        pr->casefold_seqindex != UINT16_MAX || pr->ignorable ||
-        (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xAC00 && cp <= 0xD7A3))
-        return CP_OTHER;
-    if (pr->comb_index == UINT16_MAX)
-        return CP_INERT;
-    return pr->comb_index < 0x8000 ? CP_FIRST : CP_OTHER;
+    e->cp = cp;
+    e->kind = CP_OTHER;
+    e->n = 1;
+    e->out[0] = cp;
+    if (!left_barrier(cp, pr))
+        return;
+    if (pr->decomp_seqindex == UINT16_MAX &&
+        pr->casefold_seqindex == UINT16_MAX) {
+        e->kind = pr->comb_index == UINT16_MAX ? CP_INERT : CP_HOLD;
+        return;
+    }
+    n = utf8proc_decompose_char(cp, d, 8, NORM_OPTS, &bound);
+    if (n < 1 || n > 8 || !left_barrier(d[0], utf8proc_get_property(d[0])))
+        return;
+    n = utf8proc_normalize_utf32(d, n, NORM_OPTS);
+    if (n < 1 || n > TOKENIZE_CP_OUT)
+        return;
+    e->n = (unsigned)n;
+    memcpy(e->out, d, (size_t)n * sizeof(*d));
+    e->kind = CP_HOLD;
+}
+
+static const tokenize_cp_info *cp_info(tokenizer *tok, int32_t cp)
+{
+    tokenize_cp_info *e = &tok->cache[(uint32_t)cp % TOKENIZE_CP_CACHE];
+
+    if (e->cp != cp)
+        cp_classify(e, cp);
+    return e;
+}
+
+static void hold(tokenizer *tok, int32_t cp, const tokenize_cp_info *e)
+{
+    tok->held = cp;
+    tok->held_n = e ? e->n : 0;
+    if (e)
+        memcpy(tok->held_out, e->out, e->n * sizeof(*e->out));
+}
+
+/* The held code point, followed by a barrier: what it normalises to. */
+static void emit_held(tokenizer *tok)
+{
+    int c = tok->held;
+    unsigned i;
+
+    if (c < 0)
+        return;
+    tok->held = -1;
+    if (tok->held_n == 0) {
+        put_norm(tok, (c >= 'A' && c <= 'Z') ? c + 32 : c);
+        return;
+    }
+    for (i = 0; i < tok->held_n; i++)
+        put_norm(tok, tok->held_out[i]);
 }
 
 /* The pending text is complete: normalise and split it. */
@@ -417,33 +482,28 @@ static int pending_flush(tokenizer *tok)
 {
     if (tok->seg_len)
         return seg_flush(tok);
-    if (tok->held >= 0) {
-        int c = tok->held;          /* ASCII (folded here) or CP_FIRST */
-        put_norm(tok, (c >= 'A' && c <= 'Z') ? c + 32 : c);
-        tok->held = -1;
-    }
+    emit_held(tok);
     return 0;
 }
 
 /* One decoded code point of the raw text. */
 static int put_cp(tokenizer *tok, int32_t cp)
 {
-    int kind;
+    const tokenize_cp_info *e;
 
     if (cp < 0x80) {
         /* Nothing composes onto an ASCII character, so the pending
          * text is complete; but this one may take combining marks
          * that follow, so it is held back until the next code point. */
         DF_TRY(pending_flush(tok));
-        tok->held = cp;
+        hold(tok, cp, NULL);
         return 0;
     }
-    kind = cp_kind(cp);
-    if (kind != CP_OTHER) {
-        /* Nothing composes onto it either. */
+    e = cp_info(tok, cp);
+    if (e->kind != CP_OTHER) {
         DF_TRY(pending_flush(tok));
-        if (kind == CP_FIRST)
-            tok->held = cp;
+        if (e->kind == CP_HOLD)
+            hold(tok, cp, e);
         else
             put_norm(tok, cp);
         return 0;
@@ -515,12 +575,9 @@ int tokenize_feed(tokenizer *tok, const unsigned char *p, size_t n)
             DF_TRY(put_cp(tok, (int32_t)c));
             i++;
             if (i < end) {
-                int h = tok->held;
-
-                tok->held = -1;
-                put_norm(tok, (h >= 'A' && h <= 'Z') ? h + 32 : h);
+                emit_held(tok);
                 ascii_run(tok, p + i, end - 1 - i);
-                tok->held = p[end - 1];
+                hold(tok, p[end - 1], NULL);
                 i = end;
             }
             continue;

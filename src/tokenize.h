@@ -43,6 +43,18 @@
 typedef void (*tokenize_emit_fn)(void *ud, const uint64_t *token_hashes,
                                  size_t n);
 
+#define TOKENIZE_CP_CACHE 256   /* entries of the code point cache */
+#define TOKENIZE_CP_OUT 3       /* code points of a cached normalisation */
+
+/* What normalisation does to one code point (tokenize.c, cp_kind). */
+typedef struct {
+    int32_t cp;                /* the code point; 0 (ASCII, never looked
+                                  up): an empty entry */
+    int kind;                  /* CP_OTHER, CP_INERT or CP_HOLD */
+    unsigned n;                /* CP_HOLD: code points of out */
+    int32_t out[TOKENIZE_CP_OUT]; /* ... its normalisation alone */
+} tokenize_cp_info;
+
 typedef struct {
     int chars;                 /* 1 = character tokens, 0 = words */
     uint64_t seed;             /* XXH3 seed of token hashes */
@@ -52,7 +64,10 @@ typedef struct {
     unsigned char utf8[4];     /* partial UTF-8 sequence carried over */
     unsigned utf8_len;         /* bytes in utf8[] */
     unsigned utf8_need;        /* total bytes of that sequence */
-    int held;                  /* ASCII char held back, or -1 */
+    int held;                  /* code point held back, or -1 */
+    unsigned held_n;           /* 0: ASCII; else held_out is its norm. */
+    int32_t held_out[TOKENIZE_CP_OUT];
+    tokenize_cp_info cache[TOKENIZE_CP_CACHE]; /* by code point */
 
     unsigned char *seg;        /* pending non-ASCII segment, valid UTF-8 */
     size_t seg_len, seg_cap;   /* bytes */

@@ -586,6 +586,13 @@ static const piece pieces[] = {
     { "\xE3\x82\xAB", 0, 0 },     /* カ, composes with U+3099 */
     { "\xEF\xA4\x80", 0, 0 },     /* U+F900, decomposes to U+8C48 */
     { "\xCE\xB1", 0, 0 },         /* α */
+    { "\xE1\xBA\xBF", 0, 0 },     /* ế */
+    { "\xE1\xBB\x87", 0, 0 },     /* ệ */
+    { "\xCC\xA3", 0, 0 },         /* U+0323, reorders before U+0301 */
+    { "\xE2\x84\xAB", 0, 0 },     /* U+212B angstrom: a singleton */
+    { "\xE0\xBD\xB3", 0, 0 },     /* U+0F73: a starter of marks */
+    { "\xE1\xBA\x9E", 0, 0 },     /* U+1E9E capital sharp s */
+    { "\xC3\x89", 0, 0 },         /* É */
     { "\xE6\x96\x87", 0, 0 },     /* 文 */
     { "\xE3\x80\x81", 0, 0 },     /* 、 */
     { "\xE3\x80\x80", 0, 0 },     /* ideographic space */
