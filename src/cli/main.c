@@ -687,7 +687,8 @@ int main(int argc, char **argv)
 
     t[1] = now();
     progress_phase(&r.prog, "candidates");
-    rc = dupfind_ctx_candidates(r.ctx, &res);
+    rc = dupfind_ctx_candidates_threads(
+        r.ctx, opt.jobs ? opt.jobs : reader_default_jobs(), &res);
     r.candidates = dupfind_results_count(res);
     t[2] = now();
     if (rc == 0 && opt.verify != VERIFY_ESTIMATE &&
