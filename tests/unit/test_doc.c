@@ -54,6 +54,13 @@ static void make_text(text *t, test_rng *r, size_t n, uint64_t vocab,
                                         (unsigned long long)x);
         text_add(t, w, (size_t)len);
     }
+    /* The repeats are copied from t itself: make room first, so that
+     * text_add never moves what it copies from. */
+    if (t->cap < 2 * t->n + 1) {
+        t->cap = 2 * t->n + 1;
+        t->s = realloc(t->s, t->cap);
+        assert_non_null(t->s);
+    }
     start = 0;
     for (i = 0; i < repeat && start < t->n; i++) {
         const char *sp = memchr(t->s + start, ' ', t->n - start);
