@@ -9,6 +9,11 @@
  * queue order and prints the notes and errors of the batch in that
  * order.  Batches have the same size whatever the thread count, so
  * document ids, messages and output are identical for every -j.
+ *
+ * A record of a stream (records.c) is queued as its raw bytes; the
+ * worker that takes it turns them into a name and a text with the
+ * records' decoder (JSON Lines parsing happens there, not on the main
+ * thread), and a bad record's note waits for the commit like any other.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,8 +42,11 @@ struct reader_worker {
 
 typedef struct {
     char *path;                /* owned: file path, or record name */
-    char *text;                /* owned: a record's text, or NULL */
+    char *text;                /* owned: a record's text (raw bytes
+                                  when record is set), or NULL */
     size_t text_len;           /* bytes of text */
+    int record;                /* text is to be decoded (record_fn) */
+    char *note;                /* owned: READ_BAD's reason, or NULL */
     doc_loc loc;               /* where to read it again */
     const char *msg;           /* READ_ERROR from the walk: its text */
     int done;                  /* sketched already (reader_inline_end) */
@@ -71,6 +79,8 @@ struct reader {
     unsigned busy;             /* threads still working on the batch */
     unsigned long generation;  /* batches started */
     int quit;                  /* workers leave */
+    reader_record_fn record_fn; /* decodes queued records, or NULL */
+    void *record_ud;           /* its argument */
 
     dupfind_df *df;            /* count document frequencies, or NULL */
     reader_stats stats;        /* totals of committed jobs */
@@ -292,13 +302,32 @@ read_status reader_sketch_text(reader_worker *w, const char *text,
     return READ_OK;
 }
 
+/* A queued record: decoded, then sketched.  Its bytes are freed here,
+ * on the worker, once they are no longer needed. */
+static void run_record(reader *r, reader_worker *w, reader_job *j)
+{
+    char *text = NULL;
+    size_t len = 0;
+
+    j->status = r->record_fn(r->record_ud, &j->loc, j->text, j->text_len,
+                             &text, &len, &j->path, &j->note);
+    if (j->status == READ_OK)
+        j->status = reader_sketch_text(w, text, len, &j->err);
+    else if (j->status == READ_FATAL)
+        j->err = DUPFIND_ENOMEM;
+    if (text != j->text)
+        free(text);
+}
+
 static void run_job(reader *r, reader_worker *w, size_t i)
 {
     reader_job *j = &r->jobs[i];
 
     if (j->msg || j->done)
         return;                    /* a walk error, or sketched inline */
-    if (j->text)
+    if (j->record)
+        run_record(r, w, j);
+    else if (j->text)
         j->status = reader_sketch_text(w, j->text, j->text_len, &j->err);
     else
         j->status = reader_read(r->opt, w, j->path, j->operand, &j->err,
@@ -313,6 +342,8 @@ static void run_job(reader *r, reader_worker *w, size_t i)
         if (r->df)
             dupfind_df_add(r->df, w->doc);
     }
+    free(j->text);
+    j->text = NULL;
 }
 
 static void report_progress(reader *r)
@@ -540,8 +571,15 @@ static void commit(reader *r)
             cli_error("%s: %s", j->path, j->msg ? j->msg : strerror(j->err));
             r->trouble = 1;
             break;
+        case READ_BAD:
+            cli_error("%s: %s", j->path, j->note);
+            r->trouble = 1;
+            break;
         case READ_FATAL:
-            cli_error("%s: %s", j->path, dupfind_strerror(j->err));
+            if (j->path)
+                cli_error("%s: %s", j->path, dupfind_strerror(j->err));
+            else
+                cli_error("%s", dupfind_strerror(j->err));
             r->fatal = r->trouble = 1;
             break;
         case READ_DEVICE:
@@ -554,7 +592,8 @@ static void commit(reader *r)
         }
         free(j->path);
         free(j->text);
-        j->path = j->text = NULL;
+        free(j->note);
+        j->path = j->text = j->note = NULL;
     }
     r->njobs = 0;
 }
@@ -567,6 +606,8 @@ static void run_batch(reader *r)
     commit(r);
 }
 
+/* The next free job; name (copied) may be NULL for a record, whose
+ * worker names it. */
 static reader_job *next_job(reader *r, const char *name)
 {
     reader_job *j;
@@ -576,8 +617,7 @@ static reader_job *next_job(reader *r, const char *name)
     j = &r->jobs[r->njobs];
     memset(j, 0, sizeof(*j));
     j->loc.source = DOC_FILE;
-    j->path = strdup(name);
-    if (!j->path) {
+    if (name && !(j->path = strdup(name))) {
         cli_error("%s: %s", name, strerror(ENOMEM));
         r->fatal = r->trouble = 1;
         return NULL;
@@ -670,6 +710,33 @@ int reader_queue_text(reader *r, const char *name, char *text, size_t len,
     return job_queued(r);
 }
 
+void reader_set_record_fn(reader *r, reader_record_fn fn, void *ud)
+{
+    r->record_fn = fn;
+    r->record_ud = ud;
+}
+
+int reader_queue_record(reader *r, char *raw, size_t len,
+                        const doc_loc *loc)
+{
+    reader_job *j = next_job(r, NULL);
+
+    if (!j) {
+        free(raw);
+        return -1;
+    }
+    j->text = raw;
+    j->text_len = len;
+    j->record = 1;
+    j->loc = *loc;
+    return job_queued(r);
+}
+
+void reader_flush(reader *r)
+{
+    run_batch(r);
+}
+
 const doc_loc *reader_locs(const reader *r)
 {
     return r->locs;
@@ -722,6 +789,7 @@ void reader_free(reader *r)
     for (i = 0; i < r->njobs; i++) {
         free(r->jobs[i].path);
         free(r->jobs[i].text);
+        free(r->jobs[i].note);
     }
     free(r->locs);
     pthread_mutex_destroy(&r->mu);

@@ -14,10 +14,18 @@
  * --unique.  A source that cannot seek (a pipe) is spooled to an
  * unlinked temporary file while it is read: memory holds one record at a
  * time and the signatures, never the stream.
+ *
+ * The main thread only splits the stream into records and queues each
+ * one's bytes (reader_queue_record); a reader worker decodes it
+ * (record_decode: the JSON field, the name) and sketches the text, so
+ * JSON Lines parsing runs on all cores.  Notes about bad records wait
+ * for their batch's commit, in input order; a message about a source
+ * itself first flushes the batch (source_error), so it keeps its place.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +58,15 @@ struct records {
 /* Records longer than this are sketched while read, not kept. */
 #define RECORD_STREAM (8u << 20)
 
+/* A message about the source itself, after the notes of the records
+ * queued before it. */
+#define source_error(rs, ...) \
+    (reader_flush((rs)->rd), cli_error(__VA_ARGS__))
+
+static read_status record_decode(void *ud, const doc_loc *loc, char *raw,
+                                 size_t rawlen, char **text, size_t *len,
+                                 char **name, char **note);
+
 int records_new(records **out, const cli_options *opt, reader *rd)
 {
     records *rs = calloc(1, sizeof(*rs));
@@ -59,6 +76,7 @@ int records_new(records **out, const cli_options *opt, reader *rd)
         return -1;
     rs->opt = opt;
     rs->rd = rd;
+    reader_set_record_fn(rd, record_decode, rs);
     rs->buf = malloc(CHUNK);
     return rs->buf ? 0 : -1;
 }
@@ -112,12 +130,32 @@ static int spool_open(void)
     return fd;
 }
 
+/* malloc'd printf, or NULL. */
+static char *format(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static char *format(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *s;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !(s = malloc((size_t)n + 1)))
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
 /* Text of a JSON Lines record: the text field, decoded.  Returns 1 with
  * *text (malloc'd) and *name (malloc'd or NULL), 0 for a blank line, -1
- * for a bad one (reported). */
-static int jsonl_record(const records *rs, const char *src, uint64_t line,
-                        const char *rec, size_t len, char **text,
-                        size_t *tlen, char **name, int report)
+ * for a bad one (with note set: why, malloc'd, unless note is NULL), -2
+ * when out of memory. */
+static int jsonl_record(const records *rs, const char *rec, size_t len,
+                        char **text, size_t *tlen, char **name, char **note)
 {
     json_field f[2];
     const char *err = NULL;
@@ -134,18 +172,17 @@ static int jsonl_record(const records *rs, const char *src, uint64_t line,
     f[0].path = rs->opt->text_field;
     f[1].path = rs->opt->id_field;
     if (json_extract(rec, len, f, nf, &err) < 0) {
-        if (report)
-            cli_error("%s:%llu: malformed JSON: %s", src,
-                      (unsigned long long)line, err);
+        if (note && !(*note = format("malformed JSON: %s", err)))
+            return -2;
         return -1;
     }
     if (!f[0].found || !f[0].is_string) {
-        if (report)
-            cli_error("%s:%llu: %s '%s'", src, (unsigned long long)line,
-                      f[0].found ? "not a string: field" : "no field",
-                      rs->opt->text_field);
+        if (note)
+            *note = format("%s '%s'", f[0].found ? "not a string: field"
+                                                 : "no field",
+                           rs->opt->text_field);
         json_fields_release(f, nf);
-        return -1;
+        return note && !*note ? -2 : -1;
     }
     *text = f[0].value;
     *tlen = f[0].len;
@@ -158,7 +195,6 @@ static int jsonl_record(const records *rs, const char *src, uint64_t line,
     return 1;
 }
 
-/* One complete record: make its document. */
 /* The name of record line of source si: the id field's value (taken
  * over from *idname) or SOURCE:LINE.  malloc'd, or NULL. */
 static char *record_name(const records *rs, size_t si, uint64_t line,
@@ -178,20 +214,41 @@ static char *record_name(const records *rs, size_t si, uint64_t line,
     return name;
 }
 
-static int emit(records *rs, size_t si, uint64_t line, uint64_t off,
-                int term, int *trouble)
+/* On a worker: the document of a queued record (reader_record_fn). */
+static read_status record_decode(void *ud, const doc_loc *loc, char *raw,
+                                 size_t rawlen, char **text, size_t *len,
+                                 char **name, char **note)
 {
-    const char *src = rs->src[si].name;
+    const records *rs = ud;
+    char *idname = NULL;
+    int rc = 1;
+
+    *text = raw;
+    *len = rawlen;
+    if (rs->opt->records == RECORDS_JSONL)
+        rc = jsonl_record(rs, raw, rawlen, text, len, &idname, note);
+    if (rc == 0)
+        return READ_SKIP;
+    if (rc == -2)
+        return READ_FATAL;
+    if (!(*name = record_name(rs, (size_t)loc->source, loc->line, idname)))
+        return READ_FATAL;
+    return rc < 0 ? READ_BAD : READ_OK;
+}
+
+/* One complete record, len bytes at rec (unless streamed): queue it. */
+static int emit(records *rs, size_t si, uint64_t line, uint64_t off,
+                int term, const char *rec, size_t len)
+{
     doc_loc loc;
-    char *text = NULL, *name = NULL;
-    size_t tlen = rs->rec_len;
+    char *name, *raw;
     int rc;
 
     loc.source = (int)si;
     loc.term = term;
     loc.line = line;
     loc.offset = off;
-    loc.len = rs->rec_len;
+    loc.len = len;
     if (rs->streaming) {
         /* Sketched as it was read: only its name and place remain. */
         loc.len = rs->stream_len;
@@ -202,27 +259,11 @@ static int emit(records *rs, size_t si, uint64_t line, uint64_t off,
         free(name);
         return rc;
     }
-    if (rs->opt->records == RECORDS_JSONL) {
-        rc = jsonl_record(rs, src, line, rs->rec, rs->rec_len, &text, &tlen,
-                          &name, 1);
-        if (rc <= 0) {
-            if (rc < 0)
-                *trouble = 1;
-            return 0;
-        }
-    } else if (rs->rec_len) {
-        text = malloc(rs->rec_len);
-        if (!text)
-            return -1;
-        memcpy(text, rs->rec, rs->rec_len);
-    }
-    if (!(name = record_name(rs, si, line, name))) {
-        free(text);
+    if (!(raw = malloc(len ? len : 1)))
         return -1;
-    }
-    rc = reader_queue_text(rs->rd, name, text, tlen, &loc);
-    free(name);
-    return rc;
+    if (len)
+        memcpy(raw, rec, len);
+    return reader_queue_record(rs->rd, raw, len, &loc);
 }
 
 static int rec_append(records *rs, const unsigned char *p, size_t n)
@@ -292,12 +333,12 @@ int records_source(records *rs, const char *path, int *trouble)
     if (!strcmp(path, "-")) {
         fd = STDIN_FILENO;
     } else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
-        cli_error("%s: %s", path, strerror(errno));
+        source_error(rs, "%s: %s", path, strerror(errno));
         *trouble = 1;
         return 0;
     }
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        cli_error("%s: %s", path, strerror(EISDIR));
+        source_error(rs, "%s: %s", path, strerror(EISDIR));
         *trouble = 1;
         if (fd != STDIN_FILENO)
             close(fd);
@@ -312,8 +353,8 @@ int records_source(records *rs, const char *path, int *trouble)
         /* A stream, or stdin already partly consumed: spool it. */
         spool = spool_open();
         if (spool < 0) {
-            cli_error("%s: cannot spool for re-reading: %s", path,
-                      strerror(errno));
+            source_error(rs, "%s: cannot spool for re-reading: %s", path,
+                         strerror(errno));
             spool_ok = 0;
         }
     }
@@ -325,7 +366,7 @@ int records_source(records *rs, const char *path, int *trouble)
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            cli_error("%s: %s", path, strerror(errno));
+            source_error(rs, "%s: %s", path, strerror(errno));
             *trouble = 1;
             break;
         }
@@ -333,21 +374,29 @@ int records_source(records *rs, const char *path, int *trouble)
             break;
         if (spool >= 0 && spool_ok &&
             write_all(spool, rs->buf, (size_t)n) < 0) {
-            cli_error("%s: cannot spool for re-reading: %s", path,
-                      strerror(errno));
+            source_error(rs, "%s: cannot spool for re-reading: %s", path,
+                         strerror(errno));
             spool_ok = 0;
         }
         while (i < (size_t)n) {
             unsigned char *d = memchr(rs->buf + i, delim, (size_t)n - i);
             size_t end = d ? (size_t)(d - rs->buf) : (size_t)n;
+            const char *rec = (const char *)rs->buf + i;
+            size_t len = end - i;
 
-            if (rec_take(rs, rs->buf + i, end - i) < 0)
-                return -1;
+            /* A record wholly in this chunk is queued from it; one that
+             * began in an earlier chunk is gathered in rs->rec first. */
+            if (!d || rs->rec_len || rs->streaming) {
+                if (rec_take(rs, rs->buf + i, end - i) < 0)
+                    return -1;
+                rec = rs->rec;
+                len = rs->rec_len;
+            }
             off += end - i;
             i = end;
             if (!d)
                 break;
-            if (emit(rs, si, line, start, 1, trouble) < 0)
+            if (emit(rs, si, line, start, 1, rec, len) < 0)
                 return -1;
             i++;
             off++;
@@ -357,7 +406,7 @@ int records_source(records *rs, const char *path, int *trouble)
         }
     }
     if ((rs->rec_len || rs->streaming) &&
-        (rc = emit(rs, si, line, start, 0, trouble)) < 0)
+        (rc = emit(rs, si, line, start, 0, rs->rec, rs->rec_len)) < 0)
         return -1;
     rs->rec_len = 0;
     if (spool >= 0) {
@@ -424,8 +473,7 @@ int records_text_r(const records *rs, const doc_loc *loc, char **text,
         *len = loc->len;
         return 0;
     }
-    rc = jsonl_record(rs, rs->src[loc->source].name, loc->line, raw,
-                      loc->len, text, len, &name, 0);
+    rc = jsonl_record(rs, raw, loc->len, text, len, &name, NULL);
     free(raw);
     free(name);
     if (rc <= 0) {
