@@ -6,7 +6,9 @@
 # file list in the order of the sorted walk gives what the walk gives.
 # Covers pairs (TSV and JSON Lines), clusters and --unique, over the
 # fixtures plus a generated corpus larger than one reader batch (1,024
-# documents), so several batches are sketched concurrently.
+# documents), so several batches are sketched concurrently; and the
+# same corpus as --records=jsonl with bad records among the good ones,
+# where stderr (the notes, in input order) must not change either.
 set -u
 bin=$1
 fixtures=$2
@@ -55,11 +57,13 @@ check() {   # reference name, other names...
     ref=$1
     shift
     for o in "$@"; do
-        if ! cmp -s "$tmp/out.$ref" "$tmp/out.$o"; then
-            echo "differs: $ref vs $o"
-            diff "$tmp/out.$ref" "$tmp/out.$o" | head -5
-            status=1
-        fi
+        for f in out err; do
+            if ! cmp -s "$tmp/$f.$ref" "$tmp/$f.$o"; then
+                echo "differs ($f): $ref vs $o"
+                diff "$tmp/$f.$ref" "$tmp/$f.$o" | head -5
+                status=1
+            fi
+        done
     done
 }
 
@@ -82,10 +86,39 @@ for mode in "" "--format=jsonl" "--clusters" "--unique" "--verify=estimate"; do
     shift
     check "$first" "$@" "$tag.again"
 done
+# JSON Lines records, decoded on the workers: bad lines (malformed,
+# without the text field) and blank ones among the good, and a missing
+# source between two others.
+for f in "$tmp"/gen/*; do
+    printf '{"id":"%s","text":"%s"}\n' "${f##*/}" "$(cat "$f")"
+done | awk '{
+    if (NR % 97 == 0) print "{\"text\": " NR;
+    else if (NR % 89 == 0) print "{\"id\": " NR "}";
+    else if (NR % 83 == 0) print "";
+    print
+}' >"$tmp/gen.jsonl" || exit 2
+names=""
+for j in 1 2 3 8; do
+    for k in $kernels; do
+        run "jsonl.j$j.$k" -j$j --simd=$k --records=jsonl --id-field=id \
+            gen.jsonl missing.jsonl gen.jsonl
+        names="$names jsonl.j$j.$k"
+    done
+done
+# shellcheck disable=SC2086
+set -- $names
+first=$1
+shift
+check "$first" "$@"
+for note in "malformed JSON" "no field 'text'" "missing.jsonl: No such"; do
+    grep -q "$note" "$tmp/err.$first" ||
+        { echo "jsonl: no note '$note'"; status=1; }
+done
 # A file list in walk order gives the same as the walk itself.
 (cd "$tmp" && find fx gen -type f | LC_ALL=C sort) >"$tmp/list"
 run list_walk fx gen
-(cd "$tmp" && "$bin" -q - <"$tmp/list") >"$tmp/out.list_stdin" 2>/dev/null
+(cd "$tmp" && "$bin" -q - <"$tmp/list") >"$tmp/out.list_stdin" \
+    2>"$tmp/err.list_stdin"
 echo $? >>"$tmp/out.list_stdin"
 check list_walk list_stdin
 [ $status -eq 0 ] && echo "determinism: ok (kernels: $kernels; -j 1 2 3 8)"
