@@ -10,8 +10,10 @@
  * order.  Batches have the same size whatever the thread count, so
  * document ids, messages and output are identical for every -j.
  *
- * A record of a stream (records.c) is queued as its raw bytes; the
- * worker that takes it turns them into a name and a text with the
+ * A record of a stream (records.c) is queued as its raw bytes, copied
+ * into one buffer the batch's records share (kept from batch to batch,
+ * so the main thread neither allocates nor faults pages per record);
+ * the worker that takes it turns them into a name and a text with the
  * records' decoder (JSON Lines parsing happens there, not on the main
  * thread), and a bad record's note waits for the commit like any other.
  */
@@ -32,6 +34,7 @@
 
 #define READ_CHUNK   (256 * 1024)
 #define BINARY_PROBE (32 * 1024)   /* a NUL in this many first bytes */
+#define READER_RAW_KEEP (64u << 20) /* raw record bytes kept after a batch */
 
 struct reader_worker {
     dupfind_doc *doc;          /* builder owned by this worker */
@@ -42,10 +45,11 @@ struct reader_worker {
 
 typedef struct {
     char *path;                /* owned: file path, or record name */
-    char *text;                /* owned: a record's text (raw bytes
-                                  when record is set), or NULL */
-    size_t text_len;           /* bytes of text */
-    int record;                /* text is to be decoded (record_fn) */
+    char *text;                /* owned: a record's text, or NULL */
+    size_t text_len;           /* bytes of text, or of the raw record */
+    int record;                /* raw bytes at raw_off in the batch's
+                                  raw buffer, to decode (record_fn) */
+    size_t raw_off;            /* where (record) */
     char *note;                /* owned: READ_BAD's reason, or NULL */
     doc_loc loc;               /* where to read it again */
     const char *msg;           /* READ_ERROR from the walk: its text */
@@ -81,6 +85,8 @@ struct reader {
     int quit;                  /* workers leave */
     reader_record_fn record_fn; /* decodes queued records, or NULL */
     void *record_ud;           /* its argument */
+    char *raw;                 /* queued records' bytes, this batch */
+    size_t raw_len, raw_cap;   /* bytes used, allocated */
 
     dupfind_df *df;            /* count document frequencies, or NULL */
     reader_stats stats;        /* totals of committed jobs */
@@ -302,20 +308,20 @@ read_status reader_sketch_text(reader_worker *w, const char *text,
     return READ_OK;
 }
 
-/* A queued record: decoded, then sketched.  Its bytes are freed here,
- * on the worker, once they are no longer needed. */
+/* A queued record: decoded, then sketched. */
 static void run_record(reader *r, reader_worker *w, reader_job *j)
 {
+    const char *raw = r->raw + j->raw_off;
     char *text = NULL;
     size_t len = 0;
 
-    j->status = r->record_fn(r->record_ud, &j->loc, j->text, j->text_len,
+    j->status = r->record_fn(r->record_ud, &j->loc, raw, j->text_len,
                              &text, &len, &j->path, &j->note);
     if (j->status == READ_OK)
         j->status = reader_sketch_text(w, text, len, &j->err);
     else if (j->status == READ_FATAL)
         j->err = DUPFIND_ENOMEM;
-    if (text != j->text)
+    if (text != raw)
         free(text);
 }
 
@@ -596,6 +602,12 @@ static void commit(reader *r)
         j->path = j->text = j->note = NULL;
     }
     r->njobs = 0;
+    r->raw_len = 0;
+    if (r->raw_cap > READER_RAW_KEEP) {
+        free(r->raw);          /* a batch of huge records: give it back */
+        r->raw = NULL;
+        r->raw_cap = 0;
+    }
 }
 
 static void run_batch(reader *r)
@@ -716,16 +728,31 @@ void reader_set_record_fn(reader *r, reader_record_fn fn, void *ud)
     r->record_ud = ud;
 }
 
-int reader_queue_record(reader *r, char *raw, size_t len,
+int reader_queue_record(reader *r, const char *rec, size_t len,
                         const doc_loc *loc)
 {
     reader_job *j = next_job(r, NULL);
 
-    if (!j) {
-        free(raw);
+    if (!j)
         return -1;
+    if (len > r->raw_cap - r->raw_len) {
+        size_t ncap = r->raw_cap ? r->raw_cap : 1u << 20;
+        char *p;
+
+        while (ncap - r->raw_len < len)
+            ncap *= 2;
+        if (!(p = realloc(r->raw, ncap))) {
+            cli_error("%s", strerror(ENOMEM));
+            r->fatal = r->trouble = 1;
+            return -1;
+        }
+        r->raw = p;
+        r->raw_cap = ncap;
     }
-    j->text = raw;
+    if (len)
+        memcpy(r->raw + r->raw_len, rec, len);
+    j->raw_off = r->raw_len;
+    r->raw_len += len;
     j->text_len = len;
     j->record = 1;
     j->loc = *loc;
@@ -792,6 +819,7 @@ void reader_free(reader *r)
         free(r->jobs[i].note);
     }
     free(r->locs);
+    free(r->raw);
     pthread_mutex_destroy(&r->mu);
     pthread_cond_destroy(&r->go);
     pthread_cond_destroy(&r->done);

@@ -63,9 +63,10 @@ struct records {
 #define source_error(rs, ...) \
     (reader_flush((rs)->rd), cli_error(__VA_ARGS__))
 
-static read_status record_decode(void *ud, const doc_loc *loc, char *raw,
-                                 size_t rawlen, char **text, size_t *len,
-                                 char **name, char **note);
+static read_status record_decode(void *ud, const doc_loc *loc,
+                                 const char *raw, size_t rawlen,
+                                 char **text, size_t *len, char **name,
+                                 char **note);
 
 int records_new(records **out, const cli_options *opt, reader *rd)
 {
@@ -215,15 +216,16 @@ static char *record_name(const records *rs, size_t si, uint64_t line,
 }
 
 /* On a worker: the document of a queued record (reader_record_fn). */
-static read_status record_decode(void *ud, const doc_loc *loc, char *raw,
-                                 size_t rawlen, char **text, size_t *len,
-                                 char **name, char **note)
+static read_status record_decode(void *ud, const doc_loc *loc,
+                                 const char *raw, size_t rawlen,
+                                 char **text, size_t *len, char **name,
+                                 char **note)
 {
     const records *rs = ud;
     char *idname = NULL;
     int rc = 1;
 
-    *text = raw;
+    *text = (char *)raw;      /* lines and NUL records: as they are */
     *len = rawlen;
     if (rs->opt->records == RECORDS_JSONL)
         rc = jsonl_record(rs, raw, rawlen, text, len, &idname, note);
@@ -241,7 +243,7 @@ static int emit(records *rs, size_t si, uint64_t line, uint64_t off,
                 int term, const char *rec, size_t len)
 {
     doc_loc loc;
-    char *name, *raw;
+    char *name;
     int rc;
 
     loc.source = (int)si;
@@ -259,11 +261,7 @@ static int emit(records *rs, size_t si, uint64_t line, uint64_t off,
         free(name);
         return rc;
     }
-    if (!(raw = malloc(len ? len : 1)))
-        return -1;
-    if (len)
-        memcpy(raw, rec, len);
-    return reader_queue_record(rs->rd, raw, len, &loc);
+    return reader_queue_record(rs->rd, rec, len, &loc);
 }
 
 static int rec_append(records *rs, const unsigned char *p, size_t n)
