@@ -198,6 +198,13 @@ dupfind_doc *reader_inline_begin(reader *r);
 int reader_inline_end(reader *r, const char *name, const doc_loc *loc);
 /* Per document id, where it can be read again. */
 const doc_loc *reader_locs(const reader *r);
+/* From now on the sorted shingles of documents with at least
+ * min_shingles of them are kept in memory, up to budget bytes in all
+ * (first come, in input order), so that exact scoring need not read
+ * them again.  0: keep none (the default). */
+void reader_keep_big(reader *r, uint64_t min_shingles, size_t budget);
+/* Document id's kept shingles (*n of them), or NULL. */
+const uint64_t *reader_kept(const reader *r, uint32_t id, size_t *n);
 /* Sketches text with w's builder. */
 read_status reader_sketch_text(reader_worker *w, const char *text,
                                size_t len, int *err);

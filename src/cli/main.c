@@ -81,10 +81,10 @@ static void on_input_error(void *ud, const char *path, const char *msg)
 
 /* A document's sorted distinct shingles, read again for exact scoring. */
 typedef struct {
-    uint64_t *set;            /* malloc'd, or NULL */
+    const uint64_t *set;      /* the shingles (kept, arena, own), or NULL */
+    uint64_t *own;            /* set, when malloc'd for it */
     size_t len;               /* entries */
     dupfind_set_index *ix;    /* for a large set, or NULL */
-    int owned;                /* set was malloc'd here (else: arena) */
     const char *why;          /* static reason when it failed, or NULL */
     int fatal;                /* the failure was out of memory */
 } exact_set;
@@ -92,10 +92,10 @@ typedef struct {
 static void exact_set_release(exact_set *e)
 {
     dupfind_set_index_free(e->ix);
-    if (e->owned)
-        free(e->set);
+    free(e->own);
     memset(e, 0, sizeof(*e));
 }
+
 
 /* Memory for n shingles at once, in huge pages where the system gives
  * them on request: the sets of all the documents to verify go there,
@@ -116,11 +116,28 @@ static uint64_t *arena_new(size_t n)
     return p;
 }
 
+/* Documents of at least KEEP_MIN distinct shingles keep them in memory
+ * from the first reading, KEEP_BUDGET bytes in all: they are few, each
+ * costs much to read again, and they pair with many small ones. */
+#define KEEP_MIN 16384
+#define KEEP_BUDGET ((size_t)256 << 20)
+
 /* Sets of at least INDEX_MIN shingles get an index, used for partners at
  * least INDEX_RATIO times smaller (like the library's galloping merge,
  * but one or two cache lines a lookup instead of a dozen). */
 #define INDEX_MIN 16384
 #define INDEX_RATIO 16
+
+/* Indexes a large loaded set (see INDEX_MIN). */
+static void index_big(exact_set *e)
+{
+    if (e->len >= INDEX_MIN &&
+        dupfind_set_index_new(&e->ix, e->set, e->len) < 0) {
+        exact_set_release(e);
+        e->fatal = 1;
+        e->why = dupfind_strerror(DUPFIND_ENOMEM);
+    }
+}
 
 /* Reads document id again with worker w into *out: its shingles are
  * copied to dest (room for as many as the first reading found) or, when
@@ -137,6 +154,10 @@ static void load_set(const run_state *r, reader_worker *w, uint32_t id,
     int err;
 
     memset(out, 0, sizeof(*out));
+    if ((out->set = reader_kept(r->rd, id, &out->len)) != NULL) {
+        index_big(out);          /* kept since the first reading */
+        return;
+    }
     if (loc->source >= 0) {
         int rc = records_sketch_r(r->rs, loc, reader_worker_doc(w),
                                   &out->why);
@@ -170,21 +191,15 @@ static void load_set(const run_state *r, reader_worker *w, uint32_t id,
         out->why = "changed while dupfind was running";
         return;
     }
-    out->owned = !dest;
-    out->set = dest ? dest : malloc((out->len ? out->len : 1) *
-                                    sizeof(*out->set));
-    if (!out->set) {
+    if (!dest && !(dest = out->own = malloc((out->len ? out->len : 1) *
+                                            sizeof(*dest)))) {
         out->fatal = 1;
         out->why = dupfind_strerror(DUPFIND_ENOMEM);
         return;
     }
-    memcpy(out->set, s, out->len * sizeof(*out->set));
-    if (out->len >= INDEX_MIN &&
-        dupfind_set_index_new(&out->ix, out->set, out->len) < 0) {
-        exact_set_release(out);
-        out->fatal = 1;
-        out->why = dupfind_strerror(DUPFIND_ENOMEM);
-    }
+    memcpy(dest, s, out->len * sizeof(*dest));
+    out->set = dest;
+    index_big(out);
 }
 
 /* Scores pair i exactly.  A set many times smaller than an indexed one
@@ -312,11 +327,14 @@ static int rescore_exact(run_state *r, dupfind_results *res)
          * first reading counted (a document that changed is caught
          * before its copy). */
         off = malloc((nids ? nids : 1) * sizeof(*off));
-        arena = off ? arena_new(total) : NULL;
-        for (i = 0, total = 0; arena && i < nids; i++) {
+        for (i = 0, total = 0; off && i < nids; i++) {
+            size_t kn;
+
             off[i] = total;
-            total += dupfind_ctx_doc_shingles(r->ctx, ids[i]);
+            if (!reader_kept(r->rd, ids[i], &kn))
+                total += dupfind_ctx_doc_shingles(r->ctx, ids[i]);
         }
+        arena = off ? arena_new(total) : NULL;
         r->prog.todo += nids;
         x.r = r;
         x.res = res;
@@ -413,6 +431,8 @@ static int second_pass(run_state *r, const cli_options *opt,
                    opt->jobs ? opt->jobs : reader_default_jobs()) < 0)
         goto cleanup;
     reader_set_progress(rd2, on_progress, r);
+    if (opt->verify != VERIFY_ESTIMATE)
+        reader_keep_big(rd2, KEEP_MIN, KEEP_BUDGET);
     for (id = 0; id < n; id++) {
         const doc_loc *loc = &reader_locs(r->rd)[id];
         const char *name = dupfind_ctx_doc_name(r->ctx, id, NULL);
@@ -668,6 +688,8 @@ int main(int argc, char **argv)
         goto cleanup;
     }
     reader_set_progress(r.rd, on_progress, &r);
+    if (opt.verify != VERIFY_ESTIMATE)
+        reader_keep_big(r.rd, KEEP_MIN, KEEP_BUDGET);
     if (opt.ignore_common > 0) {
         if (dupfind_df_new(&df) < 0) {
             cli_error("%s", dupfind_strerror(DUPFIND_ENOMEM));

@@ -59,7 +59,15 @@ typedef struct {
     int err;                   /* errno (READ_ERROR) or DUPFIND_E* */
     uint64_t shingles;         /* distinct shingles */
     uint64_t bytes;            /* bytes read */
+    uint64_t *kept;            /* owned: its sorted shingles, when big */
 } reader_job;
+
+/* The sorted shingles of a big document, kept (reader_keep_big). */
+typedef struct {
+    uint32_t id;
+    size_t n;
+    uint64_t *set;
+} kept_set;
 
 struct reader {
     const cli_options *opt;
@@ -96,6 +104,11 @@ struct reader {
     void *progress_ud;         /* its argument */
     doc_loc *locs;             /* per document id, where to re-read it */
     size_t locs_cap;           /* entries */
+    uint64_t keep_min;         /* keep sets of this many shingles, or 0 */
+    size_t keep_budget;        /* ... up to these bytes in all */
+    size_t kept_bytes;         /* bytes kept so far */
+    kept_set *kept;            /* by ascending id */
+    size_t nkept, kept_cap;    /* entries */
     int trouble;               /* an input could not be read */
     int fatal;                 /* out of memory */
 };
@@ -325,6 +338,30 @@ static void run_record(reader *r, reader_worker *w, reader_job *j)
         free(text);
 }
 
+/* Job j, slot i of the batch, was sketched into doc: take what commit
+ * needs from the builder before it is reused. */
+static void job_sketched(reader *r, reader_job *j, size_t i,
+                         dupfind_doc *doc)
+{
+    j->status = READ_OK;
+    memcpy(r->sigs + i * r->k, dupfind_doc_signature(doc),
+           r->k * sizeof(*r->sigs));
+    j->shingles = dupfind_doc_shingle_count(doc);
+    if (r->df)
+        dupfind_df_add(r->df, doc);
+    if (r->keep_min && j->shingles >= r->keep_min) {
+        const uint64_t *s;
+        size_t n;
+
+        /* No copy (no memory) only means reading it again later. */
+        if (dupfind_doc_shingles(doc, &s, &n) == 0 &&
+            (j->kept = malloc(n * sizeof(*s))) != NULL)
+            memcpy(j->kept, s, n * sizeof(*s));
+    }
+    __atomic_fetch_add(&r->done_docs, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&r->done_bytes, j->bytes, __ATOMIC_RELAXED);
+}
+
 static void run_job(reader *r, reader_worker *w, size_t i)
 {
     reader_job *j = &r->jobs[i];
@@ -339,15 +376,8 @@ static void run_job(reader *r, reader_worker *w, size_t i)
         j->status = reader_read(r->opt, w, j->path, j->operand, &j->err,
                                 &j->loc);
     j->bytes = w->bytes;
-    if (j->status == READ_OK) {
-        __atomic_fetch_add(&r->done_docs, 1, __ATOMIC_RELAXED);
-        __atomic_fetch_add(&r->done_bytes, j->bytes, __ATOMIC_RELAXED);
-        memcpy(r->sigs + i * r->k, dupfind_doc_signature(w->doc),
-               r->k * sizeof(*r->sigs));
-        j->shingles = dupfind_doc_shingle_count(w->doc);
-        if (r->df)
-            dupfind_df_add(r->df, w->doc);
-    }
+    if (j->status == READ_OK)
+        job_sketched(r, j, i, w->doc);
     free(j->text);
     j->text = NULL;
 }
@@ -526,12 +556,62 @@ int reader_new(reader **out, const cli_options *opt, dupfind_ctx *ctx,
 }
 
 /* Prints the batch's messages and adds its documents, in queue order. */
+/* Takes job j's shingles over as document id's while the budget lasts
+ * (decided in input order, so the same documents whatever -j). */
+static void keep(reader *r, uint32_t id, reader_job *j)
+{
+    size_t bytes = j->shingles * sizeof(*j->kept);
+
+    if (r->kept_bytes + bytes > r->keep_budget)
+        return;                    /* freed with the job */
+    if (r->nkept == r->kept_cap) {
+        size_t ncap = r->kept_cap ? 2 * r->kept_cap : 64;
+        kept_set *p = realloc(r->kept, ncap * sizeof(*p));
+
+        if (!p)
+            return;
+        r->kept = p;
+        r->kept_cap = ncap;
+    }
+    r->kept[r->nkept].id = id;
+    r->kept[r->nkept].n = j->shingles;
+    r->kept[r->nkept].set = j->kept;
+    r->nkept++;
+    r->kept_bytes += bytes;
+    j->kept = NULL;
+}
+
+void reader_keep_big(reader *r, uint64_t min_shingles, size_t budget)
+{
+    r->keep_min = min_shingles;
+    r->keep_budget = budget;
+}
+
+const uint64_t *reader_kept(const reader *r, uint32_t id, size_t *n)
+{
+    size_t lo = 0, hi = r->nkept;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (r->kept[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == r->nkept || r->kept[lo].id != id)
+        return NULL;
+    *n = r->kept[lo].n;
+    return r->kept[lo].set;
+}
+
 static void commit(reader *r)
 {
     size_t i;
 
     for (i = 0; i < r->njobs; i++) {
         reader_job *j = &r->jobs[i];
+        uint32_t id;
         int rc;
 
         switch (j->status) {
@@ -542,8 +622,7 @@ static void commit(reader *r)
             r->stats.bytes += j->bytes;
             r->stats.shingles += j->shingles;
             {
-                size_t id = dupfind_ctx_doc_count(r->ctx);
-                size_t need = id + 1;
+                size_t need = (size_t)dupfind_ctx_doc_count(r->ctx) + 1;
 
                 if (need > r->locs_cap) {
                     size_t ncap = r->locs_cap ? 2 * r->locs_cap : 1024;
@@ -556,14 +635,16 @@ static void commit(reader *r)
                     r->locs = p;
                     r->locs_cap = ncap;
                 }
-                r->locs[id] = j->loc;
+                r->locs[need - 1] = j->loc;
             }
-            rc = dupfind_ctx_add_signature(r->ctx, NULL, j->path,
+            rc = dupfind_ctx_add_signature(r->ctx, &id, j->path,
                                            strlen(j->path),
                                            r->sigs + i * r->k, j->shingles);
             if (rc < 0) {
                 cli_error("%s: %s", j->path, dupfind_strerror(rc));
                 r->fatal = r->trouble = 1;
+            } else if (j->kept) {
+                keep(r, id, j);
             }
             break;
         case READ_BINARY:
@@ -599,7 +680,9 @@ static void commit(reader *r)
         free(j->path);
         free(j->text);
         free(j->note);
+        free(j->kept);
         j->path = j->text = j->note = NULL;
+        j->kept = NULL;
     }
     r->njobs = 0;
     r->raw_len = 0;
@@ -678,14 +761,7 @@ int reader_inline_end(reader *r, const char *name, const doc_loc *loc)
         j->status = READ_FATAL;
         j->err = rc;
     } else {
-        j->status = READ_OK;
-        memcpy(r->sigs + r->njobs * r->k, dupfind_doc_signature(doc),
-               r->k * sizeof(*r->sigs));
-        j->shingles = dupfind_doc_shingle_count(doc);
-        if (r->df)
-            dupfind_df_add(r->df, doc);
-        __atomic_fetch_add(&r->done_docs, 1, __ATOMIC_RELAXED);
-        __atomic_fetch_add(&r->done_bytes, j->bytes, __ATOMIC_RELAXED);
+        job_sketched(r, j, r->njobs, doc);
     }
     return job_queued(r);
 }
@@ -819,6 +895,9 @@ void reader_free(reader *r)
         free(r->jobs[i].note);
     }
     free(r->locs);
+    while (r->nkept)
+        free(r->kept[--r->nkept].set);
+    free(r->kept);
     free(r->raw);
     pthread_mutex_destroy(&r->mu);
     pthread_cond_destroy(&r->go);
