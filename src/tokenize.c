@@ -414,6 +414,21 @@ static int left_barrier(int32_t cp, const utf8proc_property_t *pr)
            (pr->comb_index == UINT16_MAX || pr->comb_index < 0x8000);
 }
 
+/* Fills in what the word splitter needs of e->out: UTF-8 and whether
+ * its code points are word characters. */
+static void cp_out_done(tokenize_cp_info *e)
+{
+    unsigned i, words = 0;
+
+    e->len = 0;
+    for (i = 0; i < e->n; i++) {
+        words += (unsigned)is_word_cp(e->out[i]);
+        e->len += (unsigned)utf8proc_encode_char(e->out[i],
+                                                 e->utf8 + e->len);
+    }
+    e->word = words == e->n ? 1 : words == 0 ? 0 : -1;
+}
+
 static void cp_classify(tokenize_cp_info *e, int32_t cp)
 {
     const utf8proc_property_t *pr = utf8proc_get_property(cp);
@@ -430,6 +445,7 @@ static void cp_classify(tokenize_cp_info *e, int32_t cp)
     if (pr->decomp_seqindex == UINT16_MAX &&
         pr->casefold_seqindex == UINT16_MAX) {
         e->kind = pr->comb_index == UINT16_MAX ? CP_INERT : CP_HOLD;
+        cp_out_done(e);
         return;
     }
     n = utf8proc_decompose_char(cp, d, 8, NORM_OPTS, &bound);
@@ -441,6 +457,28 @@ static void cp_classify(tokenize_cp_info *e, int32_t cp)
     e->n = (unsigned)n;
     memcpy(e->out, d, (size_t)n * sizeof(*d));
     e->kind = CP_HOLD;
+    cp_out_done(e);
+}
+
+/* A cached normalisation into the splitter: in word mode a whole word
+ * part or a separator at once, else code point by code point. */
+static void put_info(tokenizer *tok, const tokenize_cp_info *e)
+{
+    unsigned i;
+
+    if (!tok->chars && e->word == 1) {
+        if (tok->word_len + e->len <= TOKENIZE_WORD_BUF) {
+            memcpy(tok->word + tok->word_len, e->utf8, e->len);
+            tok->word_len += e->len;
+        } else {
+            word_append(tok, e->utf8, e->len);
+        }
+    } else if (!tok->chars && e->word == 0) {
+        word_end(tok);
+    } else {
+        for (i = 0; i < e->n; i++)
+            put_norm(tok, e->out[i]);
+    }
 }
 
 static const tokenize_cp_info *cp_info(tokenizer *tok, int32_t cp)
@@ -455,26 +493,23 @@ static const tokenize_cp_info *cp_info(tokenizer *tok, int32_t cp)
 static void hold(tokenizer *tok, int32_t cp, const tokenize_cp_info *e)
 {
     tok->held = cp;
-    tok->held_n = e ? e->n : 0;
+    tok->held_ascii = !e;
     if (e)
-        memcpy(tok->held_out, e->out, e->n * sizeof(*e->out));
+        tok->held_info = *e;
 }
 
 /* The held code point, followed by a barrier: what it normalises to. */
 static void emit_held(tokenizer *tok)
 {
     int c = tok->held;
-    unsigned i;
 
     if (c < 0)
         return;
     tok->held = -1;
-    if (tok->held_n == 0) {
+    if (tok->held_ascii)
         put_norm(tok, (c >= 'A' && c <= 'Z') ? c + 32 : c);
-        return;
-    }
-    for (i = 0; i < tok->held_n; i++)
-        put_norm(tok, tok->held_out[i]);
+    else
+        put_info(tok, &tok->held_info);
 }
 
 /* The pending text is complete: normalise and split it. */
@@ -505,7 +540,7 @@ static int put_cp(tokenizer *tok, int32_t cp)
         if (e->kind == CP_HOLD)
             hold(tok, cp, e);
         else
-            put_norm(tok, cp);
+            put_info(tok, e);
         return 0;
     }
     if (tok->held >= 0) {

@@ -51,8 +51,12 @@ typedef struct {
     int32_t cp;                /* the code point; 0 (ASCII, never looked
                                   up): an empty entry */
     int kind;                  /* CP_OTHER, CP_INERT or CP_HOLD */
-    unsigned n;                /* CP_HOLD: code points of out */
-    int32_t out[TOKENIZE_CP_OUT]; /* ... its normalisation alone */
+    unsigned n;                /* code points of out */
+    int32_t out[TOKENIZE_CP_OUT]; /* its normalisation alone */
+    int word;                  /* out: 1 all word characters, 0 none,
+                                  -1 some */
+    unsigned len;              /* bytes of utf8 */
+    unsigned char utf8[4 * TOKENIZE_CP_OUT]; /* out in UTF-8 */
 } tokenize_cp_info;
 
 typedef struct {
@@ -65,8 +69,8 @@ typedef struct {
     unsigned utf8_len;         /* bytes in utf8[] */
     unsigned utf8_need;        /* total bytes of that sequence */
     int held;                  /* code point held back, or -1 */
-    unsigned held_n;           /* 0: ASCII; else held_out is its norm. */
-    int32_t held_out[TOKENIZE_CP_OUT];
+    int held_ascii;            /* it is ASCII (else: held_info) */
+    tokenize_cp_info held_info; /* a non-ASCII one's normalisation */
     tokenize_cp_info cache[TOKENIZE_CP_CACHE]; /* by code point */
 
     unsigned char *seg;        /* pending non-ASCII segment, valid UTF-8 */
