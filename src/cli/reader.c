@@ -2,12 +2,18 @@
  * reader.c - reading and sketching documents on all cores.
  *
  * The walk (main thread) queues paths into a batch of READER_BATCH jobs.
- * When the batch is full, the main thread and jobs-1 worker threads take
- * jobs from it one at a time; each worker owns a dupfind_doc and a read
- * buffer, so nothing is allocated per document on this path.  When all
- * jobs are done, the main thread adds the signatures to the context in
- * queue order and prints the notes and errors of the batch in that
- * order.  Batches have the same size whatever the thread count, so
+ * A full batch is handed to the workers and the main thread goes on
+ * filling the next one: up to READER_INFLIGHT batches are in flight, and
+ * the threads take jobs one at a time from the oldest batch that has
+ * some left, so no thread waits at the end of a batch while another
+ * finishes a large document.  Each worker owns a dupfind_doc and a read
+ * buffer, so nothing is allocated per document on this path.  -j N means
+ * N threads in all: the main thread is one of them and sketches whenever
+ * it would otherwise wait (a batch to fill is not free yet, or the end
+ * of the input).  The main thread alone commits: when a batch is done it
+ * adds its signatures to the context in queue order and prints the
+ * notes and errors of the batch in that order.  Batches are committed
+ * in order and have the same size whatever the thread count, so
  * document ids, messages and output are identical for every -j.
  *
  * A record of a stream (records.c) is queued as its raw bytes, copied
@@ -34,7 +40,8 @@
 
 #define READ_CHUNK   (256 * 1024)
 #define BINARY_PROBE (32 * 1024)   /* a NUL in this many first bytes */
-#define READER_RAW_KEEP (64u << 20) /* raw record bytes kept after a batch */
+#define READER_RAW_KEEP (16u << 20) /* raw record bytes a batch keeps */
+#define READER_INFLIGHT 3          /* batches queued or being filled */
 
 struct reader_worker {
     dupfind_doc *doc;          /* builder owned by this worker */
@@ -69,6 +76,17 @@ typedef struct {
     uint64_t *set;
 } kept_set;
 
+/* A batch of jobs: filled by the main thread, then sketched by all. */
+typedef struct {
+    reader_job jobs[READER_BATCH];
+    uint32_t *sigs;            /* READER_BATCH * k slots */
+    size_t njobs;              /* queued */
+    size_t next;               /* next job to take (under mu) */
+    size_t finished;           /* jobs run (under mu) */
+    char *raw;                 /* queued records' bytes */
+    size_t raw_len, raw_cap;   /* bytes used, allocated */
+} reader_batch;
+
 struct reader {
     const cli_options *opt;
     dupfind_ctx *ctx;
@@ -78,23 +96,24 @@ struct reader {
     unsigned started;          /* threads running */
     size_t k;                  /* signature length */
 
-    reader_job jobs[READER_BATCH];
-    uint32_t *sigs;            /* READER_BATCH * k slots */
-    size_t njobs;              /* queued in this batch */
+    /* A ring of batches: oldest .. oldest + queued - 1 are handed to
+     * the workers (in input order), the one after them is being filled
+     * by the main thread. */
+    reader_batch b[READER_INFLIGHT];
+    unsigned oldest;           /* first uncommitted batch */
+    unsigned queued;           /* batches handed to the workers */
 
     pthread_mutex_t mu;
     pthread_cond_t go, done;
     reader_task_fn task;       /* reader_parallel's function, or NULL */
     void *task_ud;             /* its argument */
     size_t ntasks;             /* items of the parallel loop */
-    size_t next;               /* next job (or item) to take */
-    unsigned busy;             /* threads still working on the batch */
-    unsigned long generation;  /* batches started */
+    size_t next;               /* next item to take */
+    unsigned busy;             /* threads still working on the loop */
+    unsigned long generation;  /* parallel loops started */
     int quit;                  /* workers leave */
     reader_record_fn record_fn; /* decodes queued records, or NULL */
     void *record_ud;           /* its argument */
-    char *raw;                 /* queued records' bytes, this batch */
-    size_t raw_len, raw_cap;   /* bytes used, allocated */
 
     dupfind_df *df;            /* count document frequencies, or NULL */
     reader_stats stats;        /* totals of committed jobs */
@@ -111,6 +130,7 @@ struct reader {
     size_t nkept, kept_cap;    /* entries */
     int trouble;               /* an input could not be read */
     int fatal;                 /* out of memory */
+    int stop;                  /* a commit failed: drop later batches */
 };
 
 /* UTF-16 to UTF-8, streamed: a chunk may end inside a code unit or
@@ -322,9 +342,10 @@ read_status reader_sketch_text(reader_worker *w, const char *text,
 }
 
 /* A queued record: decoded, then sketched. */
-static void run_record(reader *r, reader_worker *w, reader_job *j)
+static void run_record(reader *r, reader_worker *w, const reader_batch *b,
+                       reader_job *j)
 {
-    const char *raw = r->raw + j->raw_off;
+    const char *raw = b->raw + j->raw_off;
     char *text = NULL;
     size_t len = 0;
 
@@ -338,14 +359,14 @@ static void run_record(reader *r, reader_worker *w, reader_job *j)
         free(text);
 }
 
-/* Job j, slot i of the batch, was sketched into doc: take what commit
+/* Job j, slot i of batch b, was sketched into doc: take what commit
  * needs from the builder before it is reused. */
-static void job_sketched(reader *r, reader_job *j, size_t i,
-                         dupfind_doc *doc)
+static void job_sketched(reader *r, reader_batch *b, reader_job *j,
+                         size_t i, dupfind_doc *doc)
 {
     j->status = READ_OK;
-    memcpy(r->sigs + i * r->k, dupfind_doc_signature(doc),
-           r->k * sizeof(*r->sigs));
+    memcpy(b->sigs + i * r->k, dupfind_doc_signature(doc),
+           r->k * sizeof(*b->sigs));
     j->shingles = dupfind_doc_shingle_count(doc);
     if (r->df)
         dupfind_df_add(r->df, doc);
@@ -362,14 +383,14 @@ static void job_sketched(reader *r, reader_job *j, size_t i,
     __atomic_fetch_add(&r->done_bytes, j->bytes, __ATOMIC_RELAXED);
 }
 
-static void run_job(reader *r, reader_worker *w, size_t i)
+static void run_job(reader *r, reader_worker *w, reader_batch *b, size_t i)
 {
-    reader_job *j = &r->jobs[i];
+    reader_job *j = &b->jobs[i];
 
     if (j->msg || j->done)
         return;                    /* a walk error, or sketched inline */
     if (j->record)
-        run_record(r, w, j);
+        run_record(r, w, b, j);
     else if (j->text)
         j->status = reader_sketch_text(w, j->text, j->text_len, &j->err);
     else
@@ -377,9 +398,20 @@ static void run_job(reader *r, reader_worker *w, size_t i)
                                 &j->loc);
     j->bytes = w->bytes;
     if (j->status == READ_OK)
-        job_sketched(r, j, i, w->doc);
+        job_sketched(r, b, j, i, w->doc);
     free(j->text);
     j->text = NULL;
+}
+
+/* Frees what a job owns. */
+static void job_release(reader_job *j)
+{
+    free(j->path);
+    free(j->text);
+    free(j->note);
+    free(j->kept);
+    j->path = j->text = j->note = NULL;
+    j->kept = NULL;
 }
 
 static void report_progress(reader *r)
@@ -390,169 +422,66 @@ static void report_progress(reader *r)
                     __atomic_load_n(&r->done_bytes, __ATOMIC_RELAXED));
 }
 
-/* Takes jobs of the current batch (or items of reader_parallel) until
- * none is left. */
-static void drain(reader *r, reader_worker *w)
+/* Under mu: a job not taken yet, from the oldest queued batch that has
+ * one, or NULL. */
+static reader_batch *take_job(reader *r, size_t *i)
+{
+    unsigned q;
+
+    for (q = 0; q < r->queued; q++) {
+        reader_batch *b = &r->b[(r->oldest + q) % READER_INFLIGHT];
+
+        if (b->next < b->njobs) {
+            *i = b->next++;
+            return b;
+        }
+    }
+    return NULL;
+}
+
+/* Under mu: job of b has been run.  Release: the main thread reads the
+ * batch's results after seeing the count (batch_done). */
+static void job_finished(reader *r, reader_batch *b)
+{
+    if (__atomic_add_fetch(&b->finished, 1, __ATOMIC_RELEASE) == b->njobs)
+        pthread_cond_signal(&r->done);
+}
+
+static int batch_done(const reader_batch *b)
+{
+    return __atomic_load_n(&b->finished, __ATOMIC_ACQUIRE) == b->njobs;
+}
+
+/* Takes items of reader_parallel's loop until none is left. */
+static void drain_tasks(reader *r, reader_worker *w)
 {
     for (;;) {
-        size_t i, end = r->task ? r->ntasks : r->njobs;
+        size_t i;
 
         pthread_mutex_lock(&r->mu);
-        i = r->next < end ? r->next++ : end;
+        i = r->next < r->ntasks ? r->next++ : r->ntasks;
         pthread_mutex_unlock(&r->mu);
-        if (i == end)
+        if (i == r->ntasks)
             return;
-        if (r->task) {
-            r->task(r->task_ud, w, i);
-        } else {
-            run_job(r, w, i);
-            if (w == &r->w[0])
-                report_progress(r);
-        }
+        r->task(r->task_ud, w, i);
     }
 }
 
-/* Starts the workers on the current batch or loop, helps, and waits for
- * them; the main thread reports progress while it waits. */
-static void run_all(reader *r)
+/* Starts the workers on reader_parallel's loop, helps, and waits for
+ * them. */
+static void run_tasks(reader *r)
 {
-    struct timespec until;
-
     pthread_mutex_lock(&r->mu);
     r->next = 0;
     r->busy = r->started;
     r->generation++;
     pthread_cond_broadcast(&r->go);
     pthread_mutex_unlock(&r->mu);
-    drain(r, &r->w[0]);
+    drain_tasks(r, &r->w[0]);
     pthread_mutex_lock(&r->mu);
-    while (r->busy > 0) {
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += 200 * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&r->done, &r->mu, &until);
-        if (r->busy > 0 && !r->task) {
-            pthread_mutex_unlock(&r->mu);
-            report_progress(r);
-            pthread_mutex_lock(&r->mu);
-        }
-    }
+    while (r->busy > 0)
+        pthread_cond_wait(&r->done, &r->mu);
     pthread_mutex_unlock(&r->mu);
-}
-
-void reader_parallel(reader *r, size_t n, reader_task_fn fn, void *ud)
-{
-    if (n == 0)
-        return;
-    r->task = fn;
-    r->task_ud = ud;
-    r->ntasks = n;
-    run_all(r);
-    r->task = NULL;
-    r->task_ud = NULL;
-    r->ntasks = 0;
-}
-
-void reader_set_progress(reader *r, reader_progress_fn fn, void *ud)
-{
-    r->progress = fn;
-    r->progress_ud = ud;
-}
-
-typedef struct {
-    reader *r;
-    reader_worker *w;
-} thread_arg;
-
-static void *worker_main(void *arg)
-{
-    reader *r = ((thread_arg *)arg)->r;
-    reader_worker *w = ((thread_arg *)arg)->w;
-    unsigned long seen = 0;
-
-    free(arg);
-    for (;;) {
-        pthread_mutex_lock(&r->mu);
-        while (!r->quit && r->generation == seen)
-            pthread_cond_wait(&r->go, &r->mu);
-        if (r->quit) {
-            pthread_mutex_unlock(&r->mu);
-            return NULL;
-        }
-        seen = r->generation;
-        pthread_mutex_unlock(&r->mu);
-        drain(r, w);
-        pthread_mutex_lock(&r->mu);
-        if (--r->busy == 0)
-            pthread_cond_signal(&r->done);
-        pthread_mutex_unlock(&r->mu);
-    }
-}
-
-static int worker_init(reader_worker *w, const dupfind_ctx *ctx)
-{
-    w->buf = malloc(READ_CHUNK);
-    if (!w->buf || dupfind_doc_new(&w->doc, ctx) < 0) {
-        free(w->buf);
-        w->buf = NULL;
-        return -1;
-    }
-    return 0;
-}
-
-unsigned reader_default_jobs(void)
-{
-    cpu_set_t set;
-    long n;
-
-    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
-        return (unsigned)CPU_COUNT(&set);
-    n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (unsigned)n : 1;
-}
-
-int reader_new(reader **out, const cli_options *opt, dupfind_ctx *ctx,
-               unsigned nthreads)
-{
-    reader *r;
-    unsigned i;
-
-    *out = NULL;
-    r = calloc(1, sizeof(*r));
-    if (!r)
-        return -1;
-    r->opt = opt;
-    r->ctx = ctx;
-    r->k = dupfind_ctx_options(ctx)->num_perm;
-    r->nthreads = nthreads ? nthreads : 1;
-    r->w = calloc(r->nthreads, sizeof(*r->w));
-    r->tid = calloc(r->nthreads, sizeof(*r->tid));
-    r->sigs = malloc(READER_BATCH * r->k * sizeof(*r->sigs));
-    pthread_mutex_init(&r->mu, NULL);
-    pthread_cond_init(&r->go, NULL);
-    pthread_cond_init(&r->done, NULL);
-    *out = r;
-    if (!r->w || !r->tid || !r->sigs || worker_init(&r->w[0], ctx) < 0)
-        return -1;
-    for (i = 1; i < r->nthreads; i++) {
-        thread_arg *a = malloc(sizeof(*a));
-
-        if (!a || worker_init(&r->w[i], ctx) < 0) {
-            free(a);
-            break;
-        }
-        a->r = r;
-        a->w = &r->w[i];
-        if (pthread_create(&r->tid[i - 1], NULL, worker_main, a) != 0) {
-            free(a);
-            break;          /* fewer threads; still correct */
-        }
-        r->started++;
-    }
-    return 0;
 }
 
 /* Prints the batch's messages and adds its documents, in queue order. */
@@ -605,15 +534,20 @@ const uint64_t *reader_kept(const reader *r, uint32_t id, size_t *n)
     return r->kept[lo].set;
 }
 
-static void commit(reader *r)
+static void commit(reader *r, reader_batch *b)
 {
     size_t i;
 
-    for (i = 0; i < r->njobs; i++) {
-        reader_job *j = &r->jobs[i];
+    for (i = 0; i < b->njobs; i++) {
+        reader_job *j = &b->jobs[i];
         uint32_t id;
         int rc;
 
+        if (r->stop) {
+            job_release(j);        /* after a failed commit: as if never
+                                      queued, for every -j alike */
+            continue;
+        }
         switch (j->status) {
         case READ_OK:
             if (r->fatal)
@@ -639,7 +573,7 @@ static void commit(reader *r)
             }
             rc = dupfind_ctx_add_signature(r->ctx, &id, j->path,
                                            strlen(j->path),
-                                           r->sigs + i * r->k, j->shingles);
+                                           b->sigs + i * r->k, j->shingles);
             if (rc < 0) {
                 cli_error("%s: %s", j->path, dupfind_strerror(rc));
                 r->fatal = r->trouble = 1;
@@ -677,28 +611,213 @@ static void commit(reader *r)
         case READ_UTF16:
             break;
         }
-        free(j->path);
-        free(j->text);
-        free(j->note);
-        free(j->kept);
-        j->path = j->text = j->note = NULL;
-        j->kept = NULL;
+        job_release(j);
     }
-    r->njobs = 0;
-    r->raw_len = 0;
-    if (r->raw_cap > READER_RAW_KEEP) {
-        free(r->raw);          /* a batch of huge records: give it back */
-        r->raw = NULL;
-        r->raw_cap = 0;
+    /* The batches queued after this one were filled before the failure
+     * was known: drop them, as a single batch at a time would have. */
+    if (r->fatal)
+        r->stop = 1;
+    b->njobs = 0;
+    b->raw_len = 0;
+    if (b->raw_cap > READER_RAW_KEEP) {
+        free(b->raw);          /* a batch of huge records: give it back */
+        b->raw = NULL;
+        b->raw_cap = 0;
     }
 }
 
-static void run_batch(reader *r)
+/* Main thread: the batch being filled. */
+static reader_batch *filling(reader *r)
 {
-    if (r->njobs == 0)
+    return &r->b[(r->oldest + r->queued) % READER_INFLIGHT];
+}
+
+/* Commits the oldest batch once it is done, sketching jobs meanwhile
+ * (any queued batch's, oldest first) and reporting progress. */
+static void commit_oldest(reader *r)
+{
+    reader_batch *b = &r->b[r->oldest];
+    struct timespec until;
+
+    pthread_mutex_lock(&r->mu);
+    while (b->finished < b->njobs) {
+        reader_batch *t;
+        size_t i;
+
+        if ((t = take_job(r, &i)) != NULL) {
+            pthread_mutex_unlock(&r->mu);
+            run_job(r, &r->w[0], t, i);
+            pthread_mutex_lock(&r->mu);
+            job_finished(r, t);
+        } else {
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += 200 * 1000000L;
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&r->done, &r->mu, &until);
+        }
+        pthread_mutex_unlock(&r->mu);
+        report_progress(r);
+        pthread_mutex_lock(&r->mu);
+    }
+    pthread_mutex_unlock(&r->mu);
+    commit(r, b);
+    pthread_mutex_lock(&r->mu);
+    r->oldest = (r->oldest + 1) % READER_INFLIGHT;
+    r->queued--;
+    pthread_mutex_unlock(&r->mu);
+}
+
+/* Hands the batch being filled to the workers; makes room for the next
+ * one by committing the oldest batch if none is free. */
+static void submit(reader *r)
+{
+    reader_batch *b = filling(r);
+
+    if (b->njobs == 0)
         return;
-    run_all(r);
-    commit(r);
+    pthread_mutex_lock(&r->mu);
+    b->next = 0;
+    b->finished = 0;
+    r->queued++;
+    pthread_cond_broadcast(&r->go);
+    pthread_mutex_unlock(&r->mu);
+    if (r->queued == READER_INFLIGHT)
+        commit_oldest(r);
+}
+
+/* Runs and commits everything queued, the batch being filled too. */
+static void flush_all(reader *r)
+{
+    submit(r);
+    while (r->queued > 0)
+        commit_oldest(r);
+}
+
+void reader_parallel(reader *r, size_t n, reader_task_fn fn, void *ud)
+{
+    if (n == 0)
+        return;
+    flush_all(r);
+    r->task = fn;
+    r->task_ud = ud;
+    r->ntasks = n;
+    run_tasks(r);
+    r->task = NULL;
+    r->task_ud = NULL;
+    r->ntasks = 0;
+}
+
+void reader_set_progress(reader *r, reader_progress_fn fn, void *ud)
+{
+    r->progress = fn;
+    r->progress_ud = ud;
+}
+
+typedef struct {
+    reader *r;
+    reader_worker *w;
+} thread_arg;
+
+static void *worker_main(void *arg)
+{
+    reader *r = ((thread_arg *)arg)->r;
+    reader_worker *w = ((thread_arg *)arg)->w;
+    unsigned long seen = 0;
+
+    free(arg);
+    pthread_mutex_lock(&r->mu);
+    while (!r->quit) {
+        reader_batch *b;
+        size_t i;
+
+        if (r->task && r->generation != seen) {
+            seen = r->generation;
+            pthread_mutex_unlock(&r->mu);
+            drain_tasks(r, w);
+            pthread_mutex_lock(&r->mu);
+            if (--r->busy == 0)
+                pthread_cond_signal(&r->done);
+        } else if ((b = take_job(r, &i)) != NULL) {
+            pthread_mutex_unlock(&r->mu);
+            run_job(r, w, b, i);
+            pthread_mutex_lock(&r->mu);
+            job_finished(r, b);
+        } else {
+            pthread_cond_wait(&r->go, &r->mu);
+        }
+    }
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+static int worker_init(reader_worker *w, const dupfind_ctx *ctx)
+{
+    w->buf = malloc(READ_CHUNK);
+    if (!w->buf || dupfind_doc_new(&w->doc, ctx) < 0) {
+        free(w->buf);
+        w->buf = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+unsigned reader_default_jobs(void)
+{
+    cpu_set_t set;
+    long n;
+
+    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+        return (unsigned)CPU_COUNT(&set);
+    n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
+int reader_new(reader **out, const cli_options *opt, dupfind_ctx *ctx,
+               unsigned nthreads)
+{
+    reader *r;
+    unsigned i;
+    int nosigs = 0;
+
+    *out = NULL;
+    r = calloc(1, sizeof(*r));
+    if (!r)
+        return -1;
+    r->opt = opt;
+    r->ctx = ctx;
+    r->k = dupfind_ctx_options(ctx)->num_perm;
+    r->nthreads = nthreads ? nthreads : 1;
+    r->w = calloc(r->nthreads, sizeof(*r->w));
+    r->tid = calloc(r->nthreads, sizeof(*r->tid));
+    for (i = 0; i < READER_INFLIGHT; i++)
+        if (!(r->b[i].sigs = malloc(READER_BATCH * r->k *
+                                    sizeof(*r->b[i].sigs))))
+            nosigs = 1;
+    pthread_mutex_init(&r->mu, NULL);
+    pthread_cond_init(&r->go, NULL);
+    pthread_cond_init(&r->done, NULL);
+    *out = r;
+    if (!r->w || !r->tid || nosigs || worker_init(&r->w[0], ctx) < 0)
+        return -1;
+    for (i = 1; i < r->nthreads; i++) {
+        thread_arg *a = malloc(sizeof(*a));
+
+        if (!a || worker_init(&r->w[i], ctx) < 0) {
+            free(a);
+            break;
+        }
+        a->r = r;
+        a->w = &r->w[i];
+        if (pthread_create(&r->tid[i - 1], NULL, worker_main, a) != 0) {
+            free(a);
+            break;          /* fewer threads; still correct */
+        }
+        r->started++;
+    }
+    return 0;
 }
 
 /* The next free job; name (copied) may be NULL for a record, whose
@@ -709,7 +828,7 @@ static reader_job *next_job(reader *r, const char *name)
 
     if (r->fatal)
         return NULL;
-    j = &r->jobs[r->njobs];
+    j = &filling(r)->jobs[filling(r)->njobs];
     memset(j, 0, sizeof(*j));
     j->loc.source = DOC_FILE;
     if (name && !(j->path = strdup(name))) {
@@ -722,8 +841,10 @@ static reader_job *next_job(reader *r, const char *name)
 
 static int job_queued(reader *r)
 {
-    if (++r->njobs == READER_BATCH)
-        run_batch(r);
+    if (++filling(r)->njobs == READER_BATCH)
+        submit(r);
+    else if (r->queued > 0 && batch_done(&r->b[r->oldest]))
+        commit_oldest(r);          /* early: free it, print its notes */
     return r->fatal ? -1 : 0;
 }
 
@@ -741,7 +862,7 @@ dupfind_doc *reader_inline_begin(reader *r)
 {
     if (r->fatal)
         return NULL;
-    run_batch(r);                  /* keep the input order */
+    flush_all(r);                  /* w[0] is free, notes are out */
     dupfind_doc_reset(r->w[0].doc);
     return r->w[0].doc;
 }
@@ -749,6 +870,7 @@ dupfind_doc *reader_inline_begin(reader *r)
 int reader_inline_end(reader *r, const char *name, const doc_loc *loc)
 {
     reader_job *j = next_job(r, name);
+    reader_batch *b = filling(r);
     dupfind_doc *doc = r->w[0].doc;
     int rc;
 
@@ -761,7 +883,7 @@ int reader_inline_end(reader *r, const char *name, const doc_loc *loc)
         j->status = READ_FATAL;
         j->err = rc;
     } else {
-        job_sketched(r, j, r->njobs, doc);
+        job_sketched(r, b, j, b->njobs, doc);
     }
     return job_queued(r);
 }
@@ -808,27 +930,28 @@ int reader_queue_record(reader *r, const char *rec, size_t len,
                         const doc_loc *loc)
 {
     reader_job *j = next_job(r, NULL);
+    reader_batch *b = filling(r);
 
     if (!j)
         return -1;
-    if (len > r->raw_cap - r->raw_len) {
-        size_t ncap = r->raw_cap ? r->raw_cap : 1u << 20;
+    if (len > b->raw_cap - b->raw_len) {
+        size_t ncap = b->raw_cap ? b->raw_cap : 1u << 20;
         char *p;
 
-        while (ncap - r->raw_len < len)
+        while (ncap - b->raw_len < len)
             ncap *= 2;
-        if (!(p = realloc(r->raw, ncap))) {
+        if (!(p = realloc(b->raw, ncap))) {
             cli_error("%s", strerror(ENOMEM));
             r->fatal = r->trouble = 1;
             return -1;
         }
-        r->raw = p;
-        r->raw_cap = ncap;
+        b->raw = p;
+        b->raw_cap = ncap;
     }
     if (len)
-        memcpy(r->raw + r->raw_len, rec, len);
-    j->raw_off = r->raw_len;
-    r->raw_len += len;
+        memcpy(b->raw + b->raw_len, rec, len);
+    j->raw_off = b->raw_len;
+    b->raw_len += len;
     j->text_len = len;
     j->record = 1;
     j->loc = *loc;
@@ -837,7 +960,7 @@ int reader_queue_record(reader *r, const char *rec, size_t len,
 
 void reader_flush(reader *r)
 {
-    run_batch(r);
+    flush_all(r);
 }
 
 const doc_loc *reader_locs(const reader *r)
@@ -847,7 +970,7 @@ const doc_loc *reader_locs(const reader *r)
 
 int reader_finish(reader *r, int *trouble)
 {
-    run_batch(r);
+    flush_all(r);
     *trouble = r->trouble;
     return r->fatal ? -1 : 0;
 }
@@ -889,21 +1012,23 @@ void reader_free(reader *r)
         free(r->w[i].buf);
         free(r->w[i].conv);
     }
-    for (i = 0; i < r->njobs; i++) {
-        free(r->jobs[i].path);
-        free(r->jobs[i].text);
-        free(r->jobs[i].note);
+    for (i = 0; i < READER_INFLIGHT; i++) {
+        reader_batch *b = &r->b[i];
+        size_t n;
+
+        for (n = 0; n < b->njobs; n++)
+            job_release(&b->jobs[n]);
+        free(b->raw);
+        free(b->sigs);
     }
     free(r->locs);
     while (r->nkept)
         free(r->kept[--r->nkept].set);
     free(r->kept);
-    free(r->raw);
     pthread_mutex_destroy(&r->mu);
     pthread_cond_destroy(&r->go);
     pthread_cond_destroy(&r->done);
     free(r->w);
     free(r->tid);
-    free(r->sigs);
     free(r);
 }

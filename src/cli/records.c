@@ -322,7 +322,12 @@ int records_source(records *rs, const char *path, int *trouble)
 
     if (rs->nsrc == rs->cap) {
         size_t ncap = rs->cap ? rs->cap * 2 : 8;
-        source *p = realloc(rs->src, ncap * sizeof(*p));
+        source *p;
+
+        /* Workers name queued records from rs->src: none may be left
+         * when it moves. */
+        reader_flush(rs->rd);
+        p = realloc(rs->src, ncap * sizeof(*p));
         if (!p)
             return -1;
         rs->src = p;
