@@ -166,7 +166,9 @@ unsigned reader_default_jobs(void);
  * still need reader_free. */
 int reader_new(reader **out, const cli_options *opt, dupfind_ctx *ctx,
                unsigned nthreads);
-/* Queues a document; runs the batch when full.  -1: stop (fatal). */
+/* Queues a document; a full batch goes to the worker threads while the
+ * next one is filled (the main thread sketches too when it has to wait
+ * for a batch to commit).  -1: stop (fatal). */
 int reader_queue(reader *r, const char *path, int operand);
 /* Queues a record: text (malloc'd, taken over; may be NULL when len
  * is 0) is sketched under name; loc says where to read it again. */

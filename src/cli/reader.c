@@ -40,6 +40,7 @@
 
 #define READ_CHUNK   (256 * 1024)
 #define BINARY_PROBE (32 * 1024)   /* a NUL in this many first bytes */
+#define FADVISE_MIN  (1 << 20)     /* smaller files: no posix_fadvise */
 #define READER_RAW_KEEP (16u << 20) /* raw record bytes a batch keeps */
 #define READER_INFLIGHT 3          /* batches queued or being filled */
 
@@ -223,6 +224,7 @@ read_status reader_read(const cli_options *opt, reader_worker *w,
     int fd, first = 1, rc, bom;
     read_status status = READ_OK;
     utf16_state u16;
+    uint64_t size;
 
     *err = 0;
     w->bytes = 0;
@@ -252,14 +254,22 @@ read_status reader_read(const cli_options *opt, reader_worker *w,
     }
     if (loc)
         loc->source = S_ISREG(st.st_mode) ? DOC_FILE : DOC_STREAM;
+    /* A regular file is read up to the size fstat gave, without the
+     * read() that would return 0 (one system call per file, which counts
+     * in a virtual machine); one that grew meanwhile is caught when it
+     * is read again.  Size 0 may be a /proc file: read to the end. */
+    size = S_ISREG(st.st_mode) && st.st_size > 0 ? (uint64_t)st.st_size : 0;
 #ifdef POSIX_FADV_SEQUENTIAL
-    if (S_ISREG(st.st_mode))
+    if (size >= FADVISE_MIN)
         (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
     dupfind_doc_reset(w->doc);
     for (;;) {
-        ssize_t n = read(fd, w->buf, READ_CHUNK);
+        ssize_t n;
 
+        if (size && w->bytes >= size)
+            break;
+        n = read(fd, w->buf, READ_CHUNK);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -269,7 +279,8 @@ read_status reader_read(const cli_options *opt, reader_worker *w,
         }
         /* A pipe may deliver the first bytes in small pieces: look at a
          * full probe's worth before deciding it is text. */
-        while (first && n > 0 && n < BINARY_PROBE) {
+        while (first && n > 0 && n < BINARY_PROBE &&
+               (!size || (uint64_t)n < size)) {
             ssize_t m = read(fd, w->buf + n, (size_t)(BINARY_PROBE - n));
 
             if (m < 0 && errno == EINTR)
