@@ -42,8 +42,8 @@ static void text_add(text *t, const char *s, size_t n)
 static void make_text(text *t, test_rng *r, size_t n, uint64_t vocab,
                       size_t repeat)
 {
-    size_t i, start;
-    char w[32];
+    size_t i, end;
+    char w[32], *head;
 
     t->n = 0;
     for (i = 0; i < n; i++) {
@@ -54,21 +54,19 @@ static void make_text(text *t, test_rng *r, size_t n, uint64_t vocab,
                                         (unsigned long long)x);
         text_add(t, w, (size_t)len);
     }
-    /* The repeats are copied from t itself: make room first, so that
-     * text_add never moves what it copies from. */
-    if (t->cap < 2 * t->n + 1) {
-        t->cap = 2 * t->n + 1;
-        t->s = realloc(t->s, t->cap);
-        assert_non_null(t->s);
-    }
-    start = 0;
-    for (i = 0; i < repeat && start < t->n; i++) {
-        const char *sp = memchr(t->s + start, ' ', t->n - start);
-        size_t end = sp ? (size_t)(sp - t->s) + 1 : t->n;
+    /* The repeats: the first `repeat` words, found in t and copied
+     * from a copy of them, never from t->s itself, which text_add may
+     * move. */
+    for (i = 0, end = 0; i < repeat && end < t->n; i++) {
+        const char *sp = memchr(t->s + end, ' ', t->n - end);
 
-        text_add(t, t->s + start, end - start);
-        start = end;
+        end = sp ? (size_t)(sp - t->s) + 1 : t->n;
     }
+    head = malloc(end ? end : 1);
+    assert_non_null(head);
+    memcpy(head, t->s, end);
+    text_add(t, head, end);
+    free(head);
 }
 
 static void build(dupfind_doc *d, const text *t, size_t chunk)
