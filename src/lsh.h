@@ -50,7 +50,9 @@
  * have equal low bytes, so the equal bytes bound the equal slots from
  * above (exceeding them by (k - eq) / 256 on average), and with the two
  * sizes the filter's model (monotone in both) rejects the pair when
- * even that bound is too low.  Only kept pairs are stored (per thread,
+ * even that bound is too low.  A shared table of pairs judged lets
+ * the many repeat meetings of near-duplicates skip met_earlier's reads
+ * of both signatures.  Only kept pairs are stored (per thread,
  * then joined, sorted and deduplicated), so the output does not depend
  * on the thread count.
  */
