@@ -527,6 +527,30 @@ static void seen_put(const lsh_job *job, uint64_t pair)
                      __ATOMIC_RELAXED);
 }
 
+/* Judges pair (a << 32 | b) of band: skipped when the table or
+ * met_earlier shows it judged elsewhere, else stored if filter->keep
+ * accepts it. */
+static int judge_pair(lsh_job *job, lsh_worker *w, uint64_t pair,
+                      unsigned band)
+{
+    uint32_t a = (uint32_t)(pair >> 32), b = (uint32_t)pair;
+
+    if (seen_has(job, pair) ||
+        met_earlier(job, job->sig + (size_t)a * job->k,
+                    job->sig + (size_t)b * job->k, band))
+        return 0;
+    if (!job->filter || job->filter->keep(job->filter->arg, a, b)) {
+        DF_TRY(DF_GROW(w->pairs, w->cap, w->n + 1));
+        w->pairs[w->n++] = pair;
+    }
+    seen_put(job, pair);
+    return 0;
+}
+
+/* Pairs that pass the low bytes wait here while their slot of the
+ * table of pairs judged is fetched (a pair a slot, 0 = none). */
+#define LSH_QUEUE 16
+
 /* Task g of the third phase: the pairs of the buckets of the group's
  * band g that filter->keep accepts.  A pair the low bytes show to be
  * rejected is dropped first (whether or not an earlier band made it);
@@ -537,9 +561,10 @@ static int emit_pairs(lsh_job *job, lsh_worker *w, unsigned g)
 {
     const uint64_t *rec = job->rec[g];
     uint64_t *mem = w->tmp;
-    unsigned band = job->first + g, k = job->k;
+    unsigned band = job->first + g, qi = 0;
     uint32_t cap = job->conf->cap;
     size_t i, j, x, y, nmem = 0, pf = 0;
+    uint64_t queue[LSH_QUEUE] = { 0 };
 
     /* The members of the buckets that make pairs, in order: the sort's
      * scratch is free again. */
@@ -555,28 +580,24 @@ static int emit_pairs(lsh_job *job, lsh_worker *w, unsigned g)
             prefetch_doc(job, (uint32_t)mem[pf]);
         for (x = i; x < j; x++) {
             uint32_t a = (uint32_t)mem[x];
-            const uint32_t *sa = job->sig + (size_t)a * k;
 
             for (y = x + 1; y < j; y++) {
                 uint32_t b = (uint32_t)mem[y];
-                const uint32_t *sb = job->sig + (size_t)b * k;
-
-                uint64_t pair = (uint64_t)a << 32 | b;
+                uint64_t *q;
 
                 if (job->bytes && surely_dropped(job, a, b))
                     continue;
-                if (seen_has(job, pair))
-                    continue;
-                if (met_earlier(job, sa, sb, band))
-                    continue;
-                if (!job->filter || job->filter->keep(job->filter->arg, a, b)) {
-                    DF_TRY(DF_GROW(w->pairs, w->cap, w->n + 1));
-                    w->pairs[w->n++] = pair;
-                }
-                seen_put(job, pair);
+                q = &queue[qi++ % LSH_QUEUE];
+                if (*q)
+                    DF_TRY(judge_pair(job, w, *q, band));
+                *q = (uint64_t)a << 32 | b;
+                LSH_PREFETCH(&job->seen[seen_slot(job, *q)]);
             }
         }
     }
+    for (qi = 0; qi < LSH_QUEUE; qi++)
+        if (queue[qi])
+            DF_TRY(judge_pair(job, w, queue[qi], band));
     return 0;
 }
 
