@@ -36,6 +36,8 @@ typedef struct {
     int fatal;                /* out of memory: stop */
     uint64_t candidates;      /* LSH candidate pairs */
     uint64_t verified;        /* pairs scored exactly */
+    uint64_t reread;          /* documents read again for that */
+    uint64_t kept;            /* ... of which kept since the first time */
     size_t accepted;          /* pairs left out by --baseline */
     progress prog;            /* the progress line */
 } run_state;
@@ -282,6 +284,15 @@ static void score_task(void *ud, reader_worker *w, size_t i)
         score_exact(x->res, i, &x->sets[p->a], &x->sets[p->b]);
 }
 
+/* For --stats: one more document loaded for exact scoring. */
+static void count_load(run_state *r, uint32_t id)
+{
+    size_t n;
+
+    r->reread++;
+    r->kept += reader_kept(r->rd, id, &n) != NULL;
+}
+
 /* Replaces estimates by exact scores where the verify mode asks for it.
  * When the sets of all the documents involved fit the budget together,
  * every document is read once, by all threads at once, and the pairs
@@ -321,8 +332,10 @@ static int rescore_exact(run_state *r, dupfind_results *res)
         if (!sets || !ids)
             goto cleanup;
         for (id = 0; id < ndocs; id++)
-            if (need[id])
+            if (need[id]) {
                 ids[nids++] = id;
+                count_load(r, id);
+            }
         /* One arena for all the sets; each gets as many entries as the
          * first reading counted (a document that changed is caught
          * before its copy). */
@@ -374,12 +387,14 @@ static int rescore_exact(run_state *r, dupfind_results *res)
         if (p->a != cur) {
             exact_set_release(&ea);
             cur = p->a;
+            count_load(r, cur);
             load_set(r, w, cur, &ea, NULL);
             have_a = report_load(r, cur, &ea) == 0;
             r->prog.done++;
         }
         if (!have_a)
             continue;
+        count_load(r, p->b);
         load_set(r, w, p->b, &eb, NULL);
         r->prog.done++;
         progress_tick(&r->prog);
@@ -590,6 +605,8 @@ static void print_stats(const run_state *r, size_t reported,
             "dupfind: stats: read+sketch %.3f s (%.1f MB/s, %.0f docs/s), "
             "candidates %.3f s, verify %.3f s, output %.3f s, "
             "total %.3f s\n"
+            "dupfind: stats: exact scoring loaded %llu documents: %llu "
+            "read again, %llu kept from the first reading\n"
             "dupfind: stats: peak RSS %ld KiB\n",
             (unsigned long long)st->docs, (unsigned long long)st->bytes,
             (unsigned long long)st->shingles,
@@ -601,7 +618,10 @@ static void print_stats(const run_state *r, size_t reported,
             (unsigned long long)r->verified, reported, baseline_note,
             read_s, read_s > 0 ? st->bytes / read_s / 1e6 : 0.0,
             read_s > 0 ? st->docs / read_s : 0.0,
-            t[2] - t[1], t[3] - t[2], t[4] - t[3], total, ru.ru_maxrss);
+            t[2] - t[1], t[3] - t[2], t[4] - t[3], total,
+            (unsigned long long)r->reread,
+            (unsigned long long)(r->reread - r->kept),
+            (unsigned long long)r->kept, ru.ru_maxrss);
 }
 
 /* Ends the output; a closed pipe is not an error (see the top). */
