@@ -381,7 +381,11 @@ static void job_sketched(reader *r, reader_batch *b, reader_job *j,
     j->shingles = dupfind_doc_shingle_count(doc);
     if (r->df)
         dupfind_df_add(r->df, doc);
-    if (r->keep_min && j->shingles >= r->keep_min) {
+    /* kept_bytes only grows and documents are committed in order, so a
+     * copy that would not fit now will not fit at commit either. */
+    if (r->keep_min && j->shingles >= r->keep_min &&
+        __atomic_load_n(&r->kept_bytes, __ATOMIC_RELAXED) +
+                j->shingles * sizeof(uint64_t) <= r->keep_budget) {
         const uint64_t *s;
         size_t n;
 
@@ -517,7 +521,8 @@ static void keep(reader *r, uint32_t id, reader_job *j)
     r->kept[r->nkept].n = j->shingles;
     r->kept[r->nkept].set = j->kept;
     r->nkept++;
-    r->kept_bytes += bytes;
+    __atomic_store_n(&r->kept_bytes, r->kept_bytes + bytes,
+                     __ATOMIC_RELAXED);
     j->kept = NULL;
 }
 
