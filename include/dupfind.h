@@ -192,6 +192,15 @@ DUPFIND_API const uint32_t *dupfind_doc_signature(const dupfind_doc *doc);
 DUPFIND_API int dupfind_doc_shingles(dupfind_doc *doc,
                                      const uint64_t **out, size_t *count);
 
+/* The document's sample: those of its distinct shingle hashes (as
+ * dupfind_doc_shingles gives them) whose low 32 bits are below 2^28,
+ * about one in 16, sorted ascending.  Every document samples the same
+ * shingles, so two samples bound how much two documents share where
+ * their signatures cannot (a small document in a large one).  *out is
+ * borrowed and never NULL; valid until the next reset/feed on doc. */
+DUPFIND_API void dupfind_doc_sample(const dupfind_doc *doc,
+                                    const uint64_t **out, size_t *count);
+
 /* Adds a finished document to the corpus under the given name (any
  * bytes, name_len of them).  Ids are dense, in order of addition.
  * Returns: 0, DUPFIND_ENOMEM, DUPFIND_ELIMIT (more than 2^32-2 docs). */
@@ -207,6 +216,18 @@ DUPFIND_API int dupfind_ctx_add_signature(dupfind_ctx *ctx, uint32_t *out_id,
                                           const char *name, size_t name_len,
                                           const uint32_t *sig,
                                           uint64_t shingles);
+
+/* dupfind_ctx_add_signature with the document's sample as well
+ * (dupfind_doc_sample, copied; nsample entries).  A pair whose samples
+ * show it below both thresholds is not a candidate, which spares most
+ * exact scoring of a small document against a large one; a document
+ * added without a sample (sample NULL) is scored from its signature
+ * alone.  Returns: as dupfind_ctx_add. */
+DUPFIND_API int dupfind_ctx_add_sketch(dupfind_ctx *ctx, uint32_t *out_id,
+                                       const char *name, size_t name_len,
+                                       const uint32_t *sig, uint64_t shingles,
+                                       const uint64_t *sample,
+                                       size_t nsample);
 
 DUPFIND_API uint32_t dupfind_ctx_doc_count(const dupfind_ctx *ctx);
 

@@ -2,8 +2,9 @@
  * ctx.c - options, the context and its corpus of signatures.
  *
  * Per document the context keeps num_perm 32-bit slots (512 bytes at the
- * default 128) in one contiguous array, the distinct-shingle count and
- * the name; text is never kept.
+ * default 128) in one contiguous array, the distinct-shingle count,
+ * the sample (about one shingle in 16, 8 bytes each: half a byte a
+ * shingle) and the name; text is never kept.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -154,6 +155,9 @@ void dupfind_ctx_free(dupfind_ctx *c)
     sketch_params_release(&c->sp);
     free(c->sig);
     free(c->shingles);
+    free(c->samp);
+    free(c->samp_off);
+    free(c->samp_n);
     free(c->name_off);
     free(c->names);
     free(c);
@@ -192,6 +196,12 @@ static int ctx_reserve(dupfind_ctx *c, size_t need)
     if (!(p = realloc(c->shingles, ncap * sizeof(*c->shingles))))
         return DUPFIND_ENOMEM;
     c->shingles = p;
+    if (!(p = realloc(c->samp_off, ncap * sizeof(*c->samp_off))))
+        return DUPFIND_ENOMEM;
+    c->samp_off = p;
+    if (!(p = realloc(c->samp_n, ncap * sizeof(*c->samp_n))))
+        return DUPFIND_ENOMEM;
+    c->samp_n = p;
     if (!(p = realloc(c->name_off, ncap * sizeof(*c->name_off))))
         return DUPFIND_ENOMEM;
     c->name_off = p;
@@ -202,13 +212,23 @@ static int ctx_reserve(dupfind_ctx *c, size_t need)
 int dupfind_ctx_add(dupfind_ctx *c, uint32_t *out_id, const char *name,
                     size_t name_len, const dupfind_doc *d)
 {
-    return dupfind_ctx_add_signature(c, out_id, name, name_len, d->sig,
-                                     dupfind_doc_shingle_count(d));
+    return dupfind_ctx_add_sketch(c, out_id, name, name_len, d->sig,
+                                  dupfind_doc_shingle_count(d), d->samp,
+                                  d->samp_len);
 }
 
 int dupfind_ctx_add_signature(dupfind_ctx *c, uint32_t *out_id,
                               const char *name, size_t name_len,
                               const uint32_t *sig, uint64_t shingles)
+{
+    return dupfind_ctx_add_sketch(c, out_id, name, name_len, sig, shingles,
+                                  NULL, 0);
+}
+
+int dupfind_ctx_add_sketch(dupfind_ctx *c, uint32_t *out_id,
+                           const char *name, size_t name_len,
+                           const uint32_t *sig, uint64_t shingles,
+                           const uint64_t *sample, size_t nsample)
 {
     size_t k = c->opts.num_perm;
 
@@ -216,13 +236,24 @@ int dupfind_ctx_add_signature(dupfind_ctx *c, uint32_t *out_id,
         snprintf(c->errmsg, sizeof(c->errmsg), "too many documents");
         return DUPFIND_ELIMIT;
     }
+    if (sample && nsample >= CTX_NO_SAMPLE) {
+        snprintf(c->errmsg, sizeof(c->errmsg), "sample too large");
+        return DUPFIND_ELIMIT;
+    }
     if (ctx_reserve(c, (size_t)c->n + 1) < 0 ||
-        DF_GROW(c->names, c->names_cap, c->names_len + name_len + 1) < 0) {
+        DF_GROW(c->names, c->names_cap, c->names_len + name_len + 1) < 0 ||
+        (sample && DF_GROW(c->samp, c->samp_cap, c->samp_len + nsample) < 0)) {
         snprintf(c->errmsg, sizeof(c->errmsg), "out of memory");
         return DUPFIND_ENOMEM;
     }
     memcpy(c->sig + (size_t)c->n * k, sig, k * sizeof(*c->sig));
     c->shingles[c->n] = shingles;
+    c->samp_off[c->n] = c->samp_len;
+    c->samp_n[c->n] = sample ? (uint32_t)nsample : CTX_NO_SAMPLE;
+    if (sample && nsample) {
+        memcpy(c->samp + c->samp_len, sample, nsample * sizeof(*c->samp));
+        c->samp_len += nsample;
+    }
     c->name_off[c->n] = c->names_len;
     memcpy(c->names + c->names_len, name, name_len);
     c->names[c->names_len + name_len] = '\0';

@@ -21,6 +21,13 @@ struct dupfind_ctx {
     size_t cap;               /* capacity of the per-document arrays */
     uint32_t *sig;            /* n * num_perm slots, contiguous */
     uint64_t *shingles;       /* distinct shingles per document */
+    /* Each document's sample (DOC_SAMPLE_SHIFT), back to back in samp:
+     * document i's is samp[samp_off[i] .. samp_off[i] + samp_n[i]),
+     * samp_n[i] = CTX_NO_SAMPLE when it was added without one. */
+    uint64_t *samp;           /* sorted sample hashes */
+    size_t samp_len, samp_cap;/* entries */
+    size_t *samp_off;         /* per document */
+    uint32_t *samp_n;         /* per document */
     size_t *name_off;         /* offset of each name in names */
     char *names;              /* NUL-terminated names, back to back */
     size_t names_len, names_cap; /* bytes */
@@ -30,6 +37,18 @@ struct dupfind_ctx {
 };
 
 #define DOC_BATCH 256   /* new shingles folded into a signature at once */
+
+/* The sample of a document: its distinct shingles (common ones left
+ * out) whose hash has its low 32 bits below 2^(32 - DOC_SAMPLE_SHIFT),
+ * one in 16.  The same shingle is in the sample of every document that
+ * has it, so the samples of two documents are a random sample of their
+ * union in which the shared shingles can be counted: it bounds the
+ * containment of a small document in a large one, which the signatures
+ * cannot (see verify_sample_rejects).  The low bits pick, the MinHash
+ * kernels read the top 32. */
+#define DOC_SAMPLE_SHIFT 4
+#define DOC_IN_SAMPLE(h) ((uint32_t)(h) < (UINT32_C(1) << (32 - DOC_SAMPLE_SHIFT)))
+#define CTX_NO_SAMPLE UINT32_MAX
 
 struct dupfind_doc {
     const dupfind_ctx *ctx;   /* borrowed */
@@ -52,6 +71,9 @@ struct dupfind_doc {
     size_t vec_len, vec_cap;  /* entries */
     int vec_settled;          /* vec is sorted and distinct */
     uint64_t ignored;         /* distinct shingles left out as common */
+    uint64_t *samp;           /* the sample (DOC_IN_SAMPLE), sorted once
+                                 finished */
+    size_t samp_len, samp_cap;/* entries */
     int err;                  /* sticky failure of this document */
 };
 

@@ -28,12 +28,47 @@ static int is_common(const dupfind_doc *d, uint64_t h)
     return d->ctx->df && df_estimate(d->ctx->df, h) > d->ctx->df_max;
 }
 
+/* Appends the members of h[0 .. n) that are in the sample. */
+static void sample_add(dupfind_doc *d, const uint64_t *h, size_t n)
+{
+    size_t i, w;
+
+    if (DF_GROW(d->samp, d->samp_cap, d->samp_len + n) < 0) {
+        d->err = DUPFIND_ENOMEM;
+        return;
+    }
+    w = d->samp_len;
+    for (i = 0; i < n; i++) {       /* one in 16: no branch to miss */
+        d->samp[w] = h[i];
+        w += DOC_IN_SAMPLE(h[i]);
+    }
+    d->samp_len = w;
+}
+
 static void flush_batch(dupfind_doc *d)
 {
     if (d->nbatch) {
+        sample_add(d, d->batch, d->nbatch);
         d->ctx->kernel(&d->ctx->sp, d->sig, d->batch, d->nbatch);
         d->nbatch = 0;
     }
+}
+
+/* Sorts the sample of a finished document.  A big document's came from
+ * its sorted array in order already. */
+static int sample_settle(dupfind_doc *d)
+{
+    size_t n, w = 0;
+
+    if (d->big || d->samp_len < 2)
+        return 0;
+    if (DF_GROW(d->sorted, d->sorted_cap, d->samp_len) < 0)
+        return DUPFIND_ENOMEM;
+    n = sort_hashes_u64(d->samp, d->samp_len, d->sorted);
+    if (n < d->samp_len)
+        d->samp[w++] = 0;             /* a zero hash sorts first */
+    memcpy(d->samp + w, d->sorted, n * sizeof(*d->samp));
+    return 0;
 }
 
 /* The set has grown past DOC_SET_LIMIT: its shingles (already in the
@@ -48,6 +83,7 @@ static void go_big(dupfind_doc *d)
     d->vec_len = d->set.count;
     d->vec_settled = 0;
     d->ignored = 0;           /* counted again once settled */
+    d->samp_len = 0;          /* taken again from the settled array */
     d->big = 1;
 }
 
@@ -164,6 +200,11 @@ int dupfind_doc_new(dupfind_doc **out, const dupfind_ctx *ctx)
     shingler_init(&d->sh, ctx->opts.shingle_len, ctx->shingle_seed);
     shingle_set_init(&d->set);
     d->set_limit = DOC_SET_LIMIT;
+    if (DF_GROW(d->samp, d->samp_cap, 64) < 0) {
+        free(d->sig);
+        free(d);
+        return DUPFIND_ENOMEM;
+    }
     dupfind_doc_reset(d);
     *out = d;
     return 0;
@@ -178,6 +219,7 @@ void dupfind_doc_free(dupfind_doc *d)
     free(d->sig);
     free(d->sorted);
     free(d->vec);
+    free(d->samp);
     free(d);
 }
 
@@ -198,6 +240,7 @@ void dupfind_doc_reset(dupfind_doc *d)
         d->vec_cap = 0;
     }
     d->ignored = 0;
+    d->samp_len = 0;
     d->err = 0;
 }
 
@@ -231,6 +274,7 @@ int dupfind_doc_finish(dupfind_doc *d)
         /* Those from the set are in the signature already; folding
          * them in again changes nothing (a minimum is idempotent). */
         if (!d->ctx->df) {
+            sample_add(d, d->vec, d->vec_len);
             d->ctx->kernel(&d->ctx->sp, d->sig, d->vec, d->vec_len);
         } else {
             for (i = 0; i < d->vec_len; i++) {
@@ -243,6 +287,8 @@ int dupfind_doc_finish(dupfind_doc *d)
             flush_batch(d);
         }
     }
+    if (!d->err && sample_settle(d) < 0)
+        return DUPFIND_ENOMEM;
     return d->err;
 }
 
@@ -259,6 +305,13 @@ uint64_t dupfind_doc_token_count(const dupfind_doc *d)
 const uint32_t *dupfind_doc_signature(const dupfind_doc *d)
 {
     return d->sig;
+}
+
+void dupfind_doc_sample(const dupfind_doc *d, const uint64_t **out,
+                        size_t *count)
+{
+    *out = d->samp;
+    *count = d->samp_len;
 }
 
 int dupfind_doc_shingles(dupfind_doc *d, const uint64_t **out,

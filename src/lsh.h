@@ -91,12 +91,12 @@ typedef struct {
 /* Which candidate pairs to keep.  The callbacks may be called from
  * several threads at once, and more than once for a pair. */
 typedef struct {
-    /* Nonzero to keep pair (a, b), a < b; the answer depends on the
-     * number of equal slots of the two signatures and the two sizes
-     * only, as keep_model describes it. */
+    /* Nonzero to keep pair (a, b), a < b.  It keeps no pair that
+     * keep_model rejects (it may reject more: those the samples of the
+     * two documents rule out). */
     int (*keep)(void *arg, uint32_t a, uint32_t b);
-    /* keep's answer for two documents of sizes na and nb (> 0) whose
-     * signatures have eq equal slots.  It must not fall when eq grows
+    /* Whether keep may keep two documents of sizes na and nb (> 0)
+     * whose signatures have eq equal slots.  It must not fall when eq grows
      * or when max(na, nb) / min(na, nb) grows.  NULL: keep is called
      * for every distinct pair. */
     int (*keep_model)(void *arg, unsigned eq, uint64_t na, uint64_t nb);

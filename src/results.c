@@ -25,7 +25,8 @@ static dupfind_relation relation_of(const dupfind_pair *p, double t,
 
 /* Scores pair (a, b) from the signatures into *p; returns whether it
  * may be reported: 0 when its estimate rules it out (the interval is
- * below both thresholds). */
+ * below both thresholds), or when it is uncertain and the samples rule
+ * it out. */
 static int estimate_pair(const dupfind_ctx *c, uint32_t a, uint32_t b,
                          dupfind_pair *p)
 {
@@ -37,6 +38,14 @@ static int estimate_pair(const dupfind_ctx *c, uint32_t a, uint32_t b,
     verify_estimate(p, c->sig + (size_t)a * k, c->sig + (size_t)b * k, k,
                     c->shingles[a], c->shingles[b], c->opts.threshold,
                     c->opts.containment);
+    /* The samples settle most of the pairs the signatures cannot: a
+     * small document meeting a large one. */
+    if (p->uncertain && c->samp_n[a] != CTX_NO_SAMPLE &&
+        c->samp_n[b] != CTX_NO_SAMPLE &&
+        verify_sample_rejects(c->samp + c->samp_off[a], c->samp_n[a],
+                              c->samp + c->samp_off[b], c->samp_n[b],
+                              c->opts.threshold, c->opts.containment))
+        return 0;
     return p->uncertain ||
            relation_of(p, c->opts.threshold, c->opts.containment) !=
                DUPFIND_REL_NONE;

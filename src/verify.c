@@ -31,6 +31,25 @@ static double max_containment(double j, double na, double nb)
     return c > 1.0 ? 1.0 : c;
 }
 
+/* Wilson score interval (Wilson 1927) of a share, x successes of n
+ * trials, z standard errors: sound at x = 0 or x = n too.  No trials:
+ * [0, 1]. */
+static void wilson(double x, double n, double z, double *lo, double *hi)
+{
+    double p, z2 = z * z, mid, half;
+
+    if (n <= 0) {
+        *lo = 0;
+        *hi = 1;
+        return;
+    }
+    p = x / n;
+    mid = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    half = z / (1.0 + z2 / n) * sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
+    *lo = mid - half < 0 ? 0 : mid - half;
+    *hi = mid + half > 1 ? 1 : mid + half;
+}
+
 void verify_estimate(dupfind_pair *p, const uint32_t *sa,
                      const uint32_t *sb, unsigned k, uint64_t na,
                      uint64_t nb, double t, double ct)
@@ -38,7 +57,7 @@ void verify_estimate(dupfind_pair *p, const uint32_t *sa,
     unsigned eq = sketch_equal_slots(sa, sb, k);
     double j = (double)eq / k;
     double inter = j * ((double)na + (double)nb) / (1.0 + j);
-    double z2 = VERIFY_Z * VERIFY_Z, mid, half, lo, hi;
+    double lo, hi;
     int j_lo, j_hi, c_lo, c_hi;
 
     verify_from_counts(p, inter, (double)na, (double)nb);
@@ -46,12 +65,7 @@ void verify_estimate(dupfind_pair *p, const uint32_t *sa,
     p->jaccard = j;
     p->exact = 0;
 
-    /* Wilson score interval: sound at eq = 0 or eq = k too. */
-    mid = (j + z2 / (2.0 * k)) / (1.0 + z2 / k);
-    half = VERIFY_Z / (1.0 + z2 / k) *
-           sqrt(j * (1.0 - j) / k + z2 / (4.0 * k * k));
-    lo = mid - half < 0 ? 0 : mid - half;
-    hi = mid + half > 1 ? 1 : mid + half;
+    wilson(eq, k, VERIFY_Z, &lo, &hi);
     /* Both scores grow with J, so the interval's ends decide.  The
      * answer is the relation, not only whether the pair is reported: a
      * pair surely reported for containment but perhaps a duplicate is
@@ -61,6 +75,24 @@ void verify_estimate(dupfind_pair *p, const uint32_t *sa,
     c_lo = ct > 0 && max_containment(lo, (double)na, (double)nb) >= ct;
     c_hi = ct > 0 && max_containment(hi, (double)na, (double)nb) >= ct;
     p->uncertain = j_lo != j_hi || (!j_lo && c_lo != c_hi);
+}
+
+int verify_sample_rejects(const uint64_t *sa, size_t na, const uint64_t *sb,
+                          size_t nb, double t, double ct)
+{
+    double s = (double)verify_intersect(sa, na, sb, nb), lo, hi;
+
+    /* Jaccard: the shared share of the sample of the union. */
+    wilson(s, (double)na + (double)nb - s, VERIFY_SAMPLE_Z, &lo, &hi);
+    if (hi >= t)
+        return 0;
+    if (ct <= 0)
+        return 1;
+    wilson(s, (double)na, VERIFY_SAMPLE_Z, &lo, &hi);
+    if (hi >= ct)
+        return 0;
+    wilson(s, (double)nb, VERIFY_SAMPLE_Z, &lo, &hi);
+    return hi < ct;
 }
 
 /* Galloping search (Bentley and Yao 1976): first index >= lo of b[] whose

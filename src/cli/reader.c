@@ -68,6 +68,8 @@ typedef struct {
     uint64_t shingles;         /* distinct shingles */
     uint64_t bytes;            /* bytes read */
     uint64_t *kept;            /* owned: its sorted shingles, when big */
+    uint64_t *sample;          /* owned: its sample (dupfind_doc_sample) */
+    size_t nsample;            /* entries */
 } reader_job;
 
 /* The sorted shingles of a big document, kept (reader_keep_big). */
@@ -379,6 +381,17 @@ static void job_sketched(reader *r, reader_batch *b, reader_job *j,
     memcpy(b->sigs + i * r->k, dupfind_doc_signature(doc),
            r->k * sizeof(*b->sigs));
     j->shingles = dupfind_doc_shingle_count(doc);
+    {
+        const uint64_t *s;
+        size_t n;
+
+        /* No copy (no memory) only means more exact scoring later. */
+        dupfind_doc_sample(doc, &s, &n);
+        if ((j->sample = malloc(n ? n * sizeof(*s) : 1)) != NULL) {
+            memcpy(j->sample, s, n * sizeof(*s));
+            j->nsample = n;
+        }
+    }
     if (r->df)
         dupfind_df_add(r->df, doc);
     /* kept_bytes only grows and documents are committed in order, so a
@@ -425,8 +438,9 @@ static void job_release(reader_job *j)
     free(j->text);
     free(j->note);
     free(j->kept);
+    free(j->sample);
     j->path = j->text = j->note = NULL;
-    j->kept = NULL;
+    j->kept = j->sample = NULL;
 }
 
 static void report_progress(reader *r)
@@ -587,9 +601,9 @@ static void commit(reader *r, reader_batch *b)
                 }
                 r->locs[need - 1] = j->loc;
             }
-            rc = dupfind_ctx_add_signature(r->ctx, &id, j->path,
-                                           strlen(j->path),
-                                           b->sigs + i * r->k, j->shingles);
+            rc = dupfind_ctx_add_sketch(r->ctx, &id, j->path,
+                                        strlen(j->path), b->sigs + i * r->k,
+                                        j->shingles, j->sample, j->nsample);
             if (rc < 0) {
                 cli_error("%s: %s", j->path, dupfind_strerror(rc));
                 r->fatal = r->trouble = 1;

@@ -4,7 +4,8 @@
  * limit, the array that is sorted and deduplicated at the end.  Both
  * must give the same signature, count and sorted shingles, with and
  * without common shingles left out, and a builder must come back to
- * the hash set for the next document.
+ * the hash set for the next document.  The sample is the same subset of
+ * the sorted shingles either way.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -81,6 +82,30 @@ static void build(dupfind_doc *d, const text *t, size_t chunk)
     assert_int_equal(dupfind_doc_finish(d), 0);
 }
 
+/* The sample of d must be exactly its sorted shingles s[0 .. n) that
+ * DOC_IN_SAMPLE picks (independently of how they were kept). */
+static void check_sample(const dupfind_doc *d, const uint64_t *s, size_t n)
+{
+    const uint64_t *smp;
+    size_t ns, i, w = 0;
+
+    dupfind_doc_sample(d, &smp, &ns);
+    assert_non_null(smp);
+    for (i = 0; i < n; i++) {
+        if (!DOC_IN_SAMPLE(s[i]))
+            continue;
+        assert_true(w < ns);
+        assert_true(smp[w] == s[i]);
+        w++;
+    }
+    assert_int_equal(w, ns);
+    /* about one in 16 */
+    if (n >= 2000) {
+        assert_true(ns * 16 > n / 2);
+        assert_true(ns * 16 < n * 2);
+    }
+}
+
 /* Builds t with both builders and compares everything they give.
  * Returns whether d went big (it must when the set would outgrow it). */
 static int check_same(dupfind_doc *ref, dupfind_doc *d, const text *t,
@@ -105,6 +130,8 @@ static int check_same(dupfind_doc *ref, dupfind_doc *d, const text *t,
     assert_memory_equal(s1, s2, n1 * sizeof(*s1));
     for (i = 1; i < n2; i++)
         assert_true(s2[i - 1] < s2[i]);
+    check_sample(ref, s1, n1);
+    check_sample(d, s2, n2);
     return d->big;
 }
 

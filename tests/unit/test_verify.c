@@ -271,6 +271,48 @@ static void test_estimate_uncertain_containment(void **state)
     assert_true(p.a_in_b == 1.0);
 }
 
+/* Samples: sa of 50 values, sb of 1000, the first `shared` of sa
+ * also in sb. */
+static int sample_case(size_t na, size_t nb, size_t shared, double t,
+                       double ct)
+{
+    static uint64_t sa[1000], sb[1000];
+    size_t i;
+
+    for (i = 0; i < nb; i++)
+        sb[i] = 2 * i;                   /* even */
+    for (i = 0; i < na; i++)
+        sa[i] = i < shared ? 2 * i : 2 * i + 1;
+    /* sa is sorted: 0, 2, .., then odd values above them */
+    for (i = shared; i < na; i++)
+        sa[i] = 2 * (nb + i) + 1;
+    return verify_sample_rejects(sa, na, sb, nb, t, ct);
+}
+
+static void test_sample_rejects(void **state)
+{
+    (void)state;
+    /* a small document sharing nothing with a large one */
+    assert_true(sample_case(50, 1000, 0, 0.5, 0.5));
+    /* 2 of 50 shared: containment about 0.04 */
+    assert_true(sample_case(50, 1000, 2, 0.5, 0.5));
+    /* 40 of 50 shared: containment 0.8, kept */
+    assert_false(sample_case(50, 1000, 40, 0.5, 0.5));
+    /* 25 of 50: at the threshold, kept */
+    assert_false(sample_case(50, 1000, 25, 0.5, 0.5));
+    /* contained, but containment is off: Jaccard 0.05 rules it out */
+    assert_true(sample_case(50, 1000, 50, 0.5, 0));
+    /* the large side's containment counts too: b_in_a */
+    assert_false(sample_case(1000, 50, 50, 0.5, 0.5));
+    /* 3 sampled, none shared: too few to rule out 0.5 */
+    assert_false(sample_case(3, 1000, 0, 0.5, 0.5));
+    /* equal sizes, 340 of 1000 shared: Jaccard about 0.2 */
+    assert_true(sample_case(1000, 1000, 340, 0.5, 0.5));
+    /* 640 of 1000: Jaccard 0.47, within the interval of 0.5 */
+    assert_false(sample_case(1000, 1000, 640, 0.5, 0.5));
+    assert_false(sample_case(0, 0, 0, 0.5, 0.5));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_estimate_scores),
         cmocka_unit_test(test_estimate_uncertain_jaccard),
         cmocka_unit_test(test_estimate_uncertain_containment),
+        cmocka_unit_test(test_sample_rejects),
     };
 
     return cmocka_run_group_tests_name("verify", tests, NULL, NULL);
