@@ -1,26 +1,10 @@
 /* alloc.c - growable arrays: capacity doubles, so appends are O(1)
- * amortised and a failed growth leaves the array as it was. */
-#include <stdlib.h>
-
+ * amortised and a failed growth leaves the array as it was.  Arrays of
+ * 2 MiB and more are on huge pages (bigmem.h). */
+#include "bigmem.h"
 #include "internal.h"
 
 int df_grow(void **buf, size_t *cap, size_t need, size_t elem)
 {
-    size_t ncap;
-    void *p;
-
-    if (need <= *cap)
-        return 0;
-    ncap = *cap ? *cap : 16;
-    while (ncap < need) {
-        if (ncap > SIZE_MAX / 2 / elem)
-            return DUPFIND_ENOMEM;
-        ncap *= 2;
-    }
-    p = realloc(*buf, ncap * elem);
-    if (!p)
-        return DUPFIND_ENOMEM;
-    *buf = p;
-    *cap = ncap;
-    return 0;
+    return bigmem_grow(buf, cap, need, elem) < 0 ? DUPFIND_ENOMEM : 0;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "ctx.h"
 #include "internal.h"
 #include "lsh.h"
@@ -180,7 +181,7 @@ const char *dupfind_ctx_simd_name(const dupfind_ctx *c)
 
 static int ctx_reserve(dupfind_ctx *c, size_t need)
 {
-    size_t ncap, k = c->opts.num_perm;
+    size_t ncap, k = c->opts.num_perm, sig_cap = c->cap;
     void *p;
 
     if (need <= c->cap)
@@ -190,9 +191,9 @@ static int ctx_reserve(dupfind_ctx *c, size_t need)
         ncap *= 2;
     /* Grow each array; a failure leaves the larger ones in place, which
      * is harmless since cap only moves once all have grown. */
-    if (!(p = realloc(c->sig, ncap * k * sizeof(*c->sig))))
+    /* The signatures, 512 bytes a document: on huge pages (bigmem.h). */
+    if (bigmem_grow((void **)&c->sig, &sig_cap, ncap, k * sizeof(*c->sig)))
         return DUPFIND_ENOMEM;
-    c->sig = p;
     if (!(p = realloc(c->shingles, ncap * sizeof(*c->shingles))))
         return DUPFIND_ENOMEM;
     c->shingles = p;

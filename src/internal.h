@@ -16,7 +16,8 @@
 #define DF_UNUSED(x) ((void)(x))
 
 /* Grows *buf (of elements of size elem, capacity *cap) so that it holds at
- * least need elements.  Returns 0 or DUPFIND_ENOMEM; *buf is unchanged on
+ * least need elements (bigmem_grow: from 2 MiB on, on huge pages; freed
+ * with free()).  Returns 0 or DUPFIND_ENOMEM; *buf is unchanged on
  * failure. */
 int df_grow(void **buf, size_t *cap, size_t need, size_t elem);
 

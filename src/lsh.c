@@ -5,13 +5,11 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "bigmem.h"
 #include "internal.h"
 #include "lsh.h"
 #include "sort.h"
@@ -92,27 +90,6 @@ void lsh_choose_params(unsigned k, double t, unsigned *bands,
             }
         }
     }
-}
-
-/* Large arrays read at random (the low bytes) or scattered into (the
- * radix sort) are put on 2 MiB pages where the system offers them on
- * request (Linux: transparent huge pages in "madvise" mode): with 4 KiB
- * pages nearly every access to the 128 MB of low bytes of a million
- * documents also misses the TLB.  Freed with free(). */
-#define BIG_ALIGN ((size_t)2 << 20)
-
-static void *big_alloc(size_t size)
-{
-    void *p = NULL;
-
-    if (size < BIG_ALIGN)
-        return malloc(size ? size : 1);
-    if (posix_memalign(&p, BIG_ALIGN, size) != 0)
-        return NULL;
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    (void)madvise(p, size & ~(BIG_ALIGN - 1), MADV_HUGEPAGE);
-#endif
-    return p;
 }
 
 /* Sorts and deduplicates n pairs. */
@@ -677,7 +654,7 @@ int lsh_candidates_filter(const uint32_t *sig, unsigned k, uint32_t n,
          job.seen_bits < LSH_SEEN_BITS && ((uint32_t)1 << job.seen_bits) < m;
          job.seen_bits++)
         ;
-    if (!(job.seen = big_alloc(((size_t)1 << job.seen_bits) *
+    if (!(job.seen = bigmem_alloc(((size_t)1 << job.seen_bits) *
                                sizeof(*job.seen))))
         goto cleanup;
     memset(job.seen, 0, ((size_t)1 << job.seen_bits) * sizeof(*job.seen));
@@ -685,7 +662,7 @@ int lsh_candidates_filter(const uint32_t *sig, unsigned k, uint32_t n,
         /* For the single-row bands most pairs share a slot or two and
          * nothing else: the low bytes, 1/4 of the signatures, are enough
          * to reject them. */
-        bytes = big_alloc((size_t)n * k);
+        bytes = bigmem_alloc((size_t)n * k);
         drop = malloc((k + 1) * sizeof(*drop));
         if (!bytes || !drop)
             goto cleanup;
@@ -702,10 +679,10 @@ int lsh_candidates_filter(const uint32_t *sig, unsigned k, uint32_t n,
     if (nrec > LSH_GROUP)
         nrec = LSH_GROUP;
     for (g = 0; g < nrec; g++)
-        if (!(job.rec[g] = big_alloc((size_t)m * sizeof(uint64_t))))
+        if (!(job.rec[g] = bigmem_alloc((size_t)m * sizeof(uint64_t))))
             goto cleanup;
     for (t = 0; t < job.nw; t++)
-        if (!(w[t].tmp = big_alloc((size_t)m * sizeof(uint64_t))))
+        if (!(w[t].tmp = bigmem_alloc((size_t)m * sizeof(uint64_t))))
             goto cleanup;
     for (ci = 0; ci < nconf; ci++)
         if ((rc = run_config(&job, &conf[ci])) < 0)

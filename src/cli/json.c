@@ -15,6 +15,7 @@
 
 #include <utf8proc.h>
 
+#include "../bigmem.h"   /* the one library-internal header the CLI uses */
 #include "json.h"
 
 #define JSON_MAX_DEPTH 256
@@ -120,7 +121,7 @@ static int parse_string(parser *ps, char **out, size_t *outlen)
     if (ps->p >= ps->end)
         return fail(ps, "unterminated string");
     if (out) {
-        o = malloc((size_t)(ps->p - s) + 1);
+        o = bigmem_alloc((size_t)(ps->p - s) + 1);  /* texts of MiBs */
         if (!o)
             return fail(ps, "out of memory");
     }

@@ -15,16 +15,15 @@
  * written in whole records (output.c).
  */
 #define _POSIX_C_SOURCE 200809L
-#define _DEFAULT_SOURCE          /* madvise, MADV_HUGEPAGE */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../bigmem.h"
 #include "cli.h"
 
 typedef struct {
@@ -98,24 +97,11 @@ static void exact_set_release(exact_set *e)
     memset(e, 0, sizeof(*e));
 }
 
-
-/* Memory for n shingles at once, in huge pages where the system gives
- * them on request: the sets of all the documents to verify go there,
- * which saves a page fault every 4 KiB (in a virtual machine as costly
- * as the reading).  NULL when it cannot be had. */
-#define ARENA_ALIGN ((size_t)2 << 20)
-
+/* Memory for n shingles at once, on huge pages (bigmem.h): the sets of
+ * all the documents to verify go there.  NULL when it cannot be had. */
 static uint64_t *arena_new(size_t n)
 {
-    void *p = NULL;
-    size_t bytes = (n ? n : 1) * sizeof(uint64_t);
-
-    if (posix_memalign(&p, ARENA_ALIGN, bytes) != 0)
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    (void)madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-    return p;
+    return bigmem_alloc((n ? n : 1) * sizeof(uint64_t));
 }
 
 /* Documents of at least KEEP_MIN distinct shingles keep them in memory

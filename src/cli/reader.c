@@ -36,6 +36,7 @@
 
 #include <utf8proc.h>
 
+#include "../bigmem.h"
 #include "cli.h"
 
 #define READ_CHUNK   (256 * 1024)
@@ -404,7 +405,7 @@ static void job_sketched(reader *r, reader_batch *b, reader_job *j,
 
         /* No copy (no memory) only means reading it again later. */
         if (dupfind_doc_shingles(doc, &s, &n) == 0 &&
-            (j->kept = malloc(n * sizeof(*s))) != NULL)
+            (j->kept = bigmem_alloc(n * sizeof(*s))) != NULL)
             memcpy(j->kept, s, n * sizeof(*s));
     }
     __atomic_fetch_add(&r->done_docs, 1, __ATOMIC_RELAXED);
@@ -964,19 +965,10 @@ int reader_queue_record(reader *r, const char *rec, size_t len,
 
     if (!j)
         return -1;
-    if (len > b->raw_cap - b->raw_len) {
-        size_t ncap = b->raw_cap ? b->raw_cap : 1u << 20;
-        char *p;
-
-        while (ncap - b->raw_len < len)
-            ncap *= 2;
-        if (!(p = realloc(b->raw, ncap))) {
-            cli_error("%s", strerror(ENOMEM));
-            r->fatal = r->trouble = 1;
-            return -1;
-        }
-        b->raw = p;
-        b->raw_cap = ncap;
+    if (BIGMEM_GROW(b->raw, b->raw_cap, b->raw_len + len) < 0) {
+        cli_error("%s", strerror(ENOMEM));
+        r->fatal = r->trouble = 1;
+        return -1;
     }
     if (len)
         memcpy(b->raw + b->raw_len, rec, len);
