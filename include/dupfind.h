@@ -192,14 +192,14 @@ DUPFIND_API const uint32_t *dupfind_doc_signature(const dupfind_doc *doc);
 DUPFIND_API int dupfind_doc_shingles(dupfind_doc *doc,
                                      const uint64_t **out, size_t *count);
 
-/* The document's sample: those of its distinct shingle hashes (as
- * dupfind_doc_shingles gives them) whose low 32 bits are below 2^28,
- * about one in 16, sorted ascending.  Every document samples the same
+/* The document's sample: the top 32 bits of those of its distinct
+ * shingle hashes (as dupfind_doc_shingles gives them) whose low 32 bits
+ * are below 2^28, about one in 16; sorted ascending, distinct.  Every document samples the same
  * shingles, so two samples bound how much two documents share where
  * their signatures cannot (a small document in a large one).  *out is
  * borrowed and never NULL; valid until the next reset/feed on doc. */
 DUPFIND_API void dupfind_doc_sample(const dupfind_doc *doc,
-                                    const uint64_t **out, size_t *count);
+                                    const uint32_t **out, size_t *count);
 
 /* Adds a finished document to the corpus under the given name (any
  * bytes, name_len of them).  Ids are dense, in order of addition.
@@ -226,7 +226,7 @@ DUPFIND_API int dupfind_ctx_add_signature(dupfind_ctx *ctx, uint32_t *out_id,
 DUPFIND_API int dupfind_ctx_add_sketch(dupfind_ctx *ctx, uint32_t *out_id,
                                        const char *name, size_t name_len,
                                        const uint32_t *sig, uint64_t shingles,
-                                       const uint64_t *sample,
+                                       const uint32_t *sample,
                                        size_t nsample);
 
 DUPFIND_API uint32_t dupfind_ctx_doc_count(const dupfind_ctx *ctx);

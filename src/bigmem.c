@@ -12,6 +12,21 @@
 
 #include "bigmem.h"
 
+/* Asks for huge pages over the whole 4 KiB pages of p[0 .. size). */
+static void advise(void *p, size_t size)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    uintptr_t a = (uintptr_t)p, lo = (a + 4095) & ~(uintptr_t)4095,
+              hi = (a + size) & ~(uintptr_t)4095;
+
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)size;
+#endif
+}
+
 void *bigmem_alloc(size_t size)
 {
     void *p = NULL;
@@ -20,9 +35,7 @@ void *bigmem_alloc(size_t size)
         return malloc(size ? size : 1);
     if (posix_memalign(&p, BIGMEM_PAGE, size) != 0)
         return NULL;
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    (void)madvise(p, size & ~(BIGMEM_PAGE - 1), MADV_HUGEPAGE);
-#endif
+    advise(p, size);
     return p;
 }
 
@@ -43,15 +56,23 @@ int bigmem_grow(void **buf, size_t *cap, size_t need, size_t elem)
         p = realloc(*buf, ncap * elem);
         if (!p)
             return -1;
-    } else {
-        /* A copy, not realloc: realloc would not keep the alignment.
-         * Doubling keeps the copies below the final size in all. */
+    } else if (*cap * elem < BIGMEM_PAGE) {
+        /* Onto huge pages: a copy (realloc would not align it). */
         p = bigmem_alloc(ncap * elem);
         if (!p)
             return -1;
         if (*cap)
             memcpy(p, *buf, *cap * elem);
         free(*buf);
+    } else {
+        /* On them already: realloc moves a mapping this large without
+         * a copy (mremap), so old and new are not both resident at the
+         * peak; the new part is asked for huge pages too (aligned or
+         * not, every whole 2 MiB page inside it can be one). */
+        p = realloc(*buf, ncap * elem);
+        if (!p)
+            return -1;
+        advise(p, ncap * elem);
     }
     *buf = p;
     *cap = ncap;

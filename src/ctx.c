@@ -3,8 +3,8 @@
  *
  * Per document the context keeps num_perm 32-bit slots (512 bytes at the
  * default 128) in one contiguous array, the distinct-shingle count,
- * the sample (about one shingle in 16, 8 bytes each: half a byte a
- * shingle) and the name; text is never kept.
+ * the sample (about one shingle in 16, 4 bytes each: a quarter of a
+ * byte a shingle) and the name; text is never kept.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -214,8 +214,8 @@ int dupfind_ctx_add(dupfind_ctx *c, uint32_t *out_id, const char *name,
                     size_t name_len, const dupfind_doc *d)
 {
     return dupfind_ctx_add_sketch(c, out_id, name, name_len, d->sig,
-                                  dupfind_doc_shingle_count(d), d->samp,
-                                  d->samp_len);
+                                  dupfind_doc_shingle_count(d), d->samp32,
+                                  d->samp32_len);
 }
 
 int dupfind_ctx_add_signature(dupfind_ctx *c, uint32_t *out_id,
@@ -229,7 +229,7 @@ int dupfind_ctx_add_signature(dupfind_ctx *c, uint32_t *out_id,
 int dupfind_ctx_add_sketch(dupfind_ctx *c, uint32_t *out_id,
                            const char *name, size_t name_len,
                            const uint32_t *sig, uint64_t shingles,
-                           const uint64_t *sample, size_t nsample)
+                           const uint32_t *sample, size_t nsample)
 {
     size_t k = c->opts.num_perm;
 

@@ -24,7 +24,7 @@ struct dupfind_ctx {
     /* Each document's sample (DOC_SAMPLE_SHIFT), back to back in samp:
      * document i's is samp[samp_off[i] .. samp_off[i] + samp_n[i]),
      * samp_n[i] = CTX_NO_SAMPLE when it was added without one. */
-    uint64_t *samp;           /* sorted sample hashes */
+    uint32_t *samp;           /* sorted samples (top 32 bits) */
     size_t samp_len, samp_cap;/* entries */
     size_t *samp_off;         /* per document */
     uint32_t *samp_n;         /* per document */
@@ -44,8 +44,10 @@ struct dupfind_ctx {
  * has it, so the samples of two documents are a random sample of their
  * union in which the shared shingles can be counted: it bounds the
  * containment of a small document in a large one, which the signatures
- * cannot (see verify_sample_rejects).  The low bits pick, the MinHash
- * kernels read the top 32. */
+ * cannot (see verify_sample_rejects).  The low bits pick; the top 32
+ * are kept (4 bytes a sampled shingle, a quarter of a byte a shingle):
+ * two different shingles are taken for one with a chance of 2^-32 per
+ * comparison, which can only make a rejection less likely. */
 #define DOC_SAMPLE_SHIFT 4
 #define DOC_IN_SAMPLE(h) ((uint32_t)(h) < (UINT32_C(1) << (32 - DOC_SAMPLE_SHIFT)))
 #define CTX_NO_SAMPLE UINT32_MAX
@@ -71,9 +73,11 @@ struct dupfind_doc {
     size_t vec_len, vec_cap;  /* entries */
     int vec_settled;          /* vec is sorted and distinct */
     uint64_t ignored;         /* distinct shingles left out as common */
-    uint64_t *samp;           /* the sample (DOC_IN_SAMPLE), sorted once
-                                 finished */
+    uint64_t *samp;           /* the hashes picked (DOC_IN_SAMPLE) */
     size_t samp_len, samp_cap;/* entries */
+    uint32_t *samp32;         /* the sample as kept, once finished: their
+                                 top 32 bits, sorted, distinct */
+    size_t samp32_len, samp32_cap; /* entries */
     int err;                  /* sticky failure of this document */
 };
 

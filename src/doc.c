@@ -54,20 +54,31 @@ static void flush_batch(dupfind_doc *d)
     }
 }
 
-/* Sorts the sample of a finished document.  A big document's came from
- * its sorted array in order already. */
+/* The sample of a finished document as it is kept: the top 32 bits of
+ * the hashes picked (the low ones picked them), sorted, without
+ * repeats.  A big document's came from its sorted array in order. */
 static int sample_settle(dupfind_doc *d)
 {
-    size_t n, w = 0;
+    size_t i, n = d->samp_len, w = 0;
+    const uint64_t *h = d->samp;
 
-    if (d->big || d->samp_len < 2)
-        return 0;
-    if (DF_GROW(d->sorted, d->sorted_cap, d->samp_len) < 0)
+    if (DF_GROW(d->samp32, d->samp32_cap, n ? n : 1) < 0)
         return DUPFIND_ENOMEM;
-    n = sort_hashes_u64(d->samp, d->samp_len, d->sorted);
-    if (n < d->samp_len)
-        d->samp[w++] = 0;             /* a zero hash sorts first */
-    memcpy(d->samp + w, d->sorted, n * sizeof(*d->samp));
+    if (!d->big && n > 1) {
+        if (DF_GROW(d->sorted, d->sorted_cap, n) < 0)
+            return DUPFIND_ENOMEM;
+        h = d->sorted;
+        n = sort_hashes_u64(d->samp, n, d->sorted);
+        if (n < d->samp_len)
+            d->samp32[w++] = 0;       /* a zero hash sorts first */
+    }
+    for (i = 0; i < n; i++) {
+        uint32_t x = (uint32_t)(h[i] >> 32);
+
+        if (w == 0 || d->samp32[w - 1] != x)
+            d->samp32[w++] = x;
+    }
+    d->samp32_len = w;
     return 0;
 }
 
@@ -200,7 +211,9 @@ int dupfind_doc_new(dupfind_doc **out, const dupfind_ctx *ctx)
     shingler_init(&d->sh, ctx->opts.shingle_len, ctx->shingle_seed);
     shingle_set_init(&d->set);
     d->set_limit = DOC_SET_LIMIT;
-    if (DF_GROW(d->samp, d->samp_cap, 64) < 0) {
+    if (DF_GROW(d->samp, d->samp_cap, 64) < 0 ||
+        DF_GROW(d->samp32, d->samp32_cap, 64) < 0) {
+        free(d->samp);
         free(d->sig);
         free(d);
         return DUPFIND_ENOMEM;
@@ -220,6 +233,7 @@ void dupfind_doc_free(dupfind_doc *d)
     free(d->sorted);
     free(d->vec);
     free(d->samp);
+    free(d->samp32);
     free(d);
 }
 
@@ -241,6 +255,7 @@ void dupfind_doc_reset(dupfind_doc *d)
     }
     d->ignored = 0;
     d->samp_len = 0;
+    d->samp32_len = 0;
     d->err = 0;
 }
 
@@ -307,11 +322,11 @@ const uint32_t *dupfind_doc_signature(const dupfind_doc *d)
     return d->sig;
 }
 
-void dupfind_doc_sample(const dupfind_doc *d, const uint64_t **out,
+void dupfind_doc_sample(const dupfind_doc *d, const uint32_t **out,
                         size_t *count)
 {
-    *out = d->samp;
-    *count = d->samp_len;
+    *out = d->samp32;
+    *count = d->samp32_len;
 }
 
 int dupfind_doc_shingles(dupfind_doc *d, const uint64_t **out,

@@ -35,8 +35,8 @@ void verify_estimate(dupfind_pair *p, const uint32_t *sa,
  * share at the threshold is ruled out about once in 4,000). */
 #define VERIFY_SAMPLE_Z 3.5
 
-/* Whether the samples of two documents (DOC_IN_SAMPLE: sorted, na and
- * nb hashes) show the pair below both thresholds.  Sampling by hash
+/* Whether the samples of two documents (DOC_IN_SAMPLE: sorted, distinct,
+ * na and nb values) show the pair below both thresholds.  Sampling by hash
  * takes every shingle with the same chance and the same shingles from
  * both, so given the sizes of the samples, the shared ones among them
  * are drawn without replacement: from the union for Jaccard (s shared
@@ -44,7 +44,7 @@ void verify_estimate(dupfind_pair *p, const uint32_t *sa,
  * other (s of na, s of nb).  Nonzero when the Wilson interval
  * (z = VERIFY_SAMPLE_Z) of Jaccard lies below t and, when ct > 0, those
  * of both containments below ct. */
-int verify_sample_rejects(const uint64_t *sa, size_t na, const uint64_t *sb,
+int verify_sample_rejects(const uint32_t *sa, size_t na, const uint32_t *sb,
                           size_t nb, double t, double ct);
 
 /* Scores from an intersection size and the two set sizes. */

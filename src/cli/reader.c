@@ -69,7 +69,7 @@ typedef struct {
     uint64_t shingles;         /* distinct shingles */
     uint64_t bytes;            /* bytes read */
     uint64_t *kept;            /* owned: its sorted shingles, when big */
-    uint64_t *sample;          /* owned: its sample (dupfind_doc_sample) */
+    uint32_t *sample;          /* owned: its sample (dupfind_doc_sample) */
     size_t nsample;            /* entries */
 } reader_job;
 
@@ -383,7 +383,7 @@ static void job_sketched(reader *r, reader_batch *b, reader_job *j,
            r->k * sizeof(*b->sigs));
     j->shingles = dupfind_doc_shingle_count(doc);
     {
-        const uint64_t *s;
+        const uint32_t *s;
         size_t n;
 
         /* No copy (no memory) only means more exact scoring later. */
@@ -441,7 +441,8 @@ static void job_release(reader_job *j)
     free(j->kept);
     free(j->sample);
     j->path = j->text = j->note = NULL;
-    j->kept = j->sample = NULL;
+    j->kept = NULL;
+    j->sample = NULL;
 }
 
 static void report_progress(reader *r)

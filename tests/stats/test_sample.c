@@ -34,21 +34,25 @@
 #include "stats_util.h"
 #include "verify.h"
 
-static int cmp_u64(const void *x, const void *y)
+static int cmp_u32(const void *x, const void *y)
 {
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
     return (a > b) - (a < b);
 }
 
-/* The sorted sample of h[0 .. n) into out; returns its size. */
-static size_t sample_of(const uint64_t *h, size_t n, uint64_t *out)
+/* The sample of h[0 .. n) as a document keeps it into out (top 32 bits
+ * of the hashes picked, sorted, distinct); returns its size. */
+static size_t sample_of(const uint64_t *h, size_t n, uint32_t *out)
 {
-    size_t i, w = 0;
+    size_t i, w = 0, m = 0;
 
     for (i = 0; i < n; i++)
         if (DOC_IN_SAMPLE(h[i]))
-            out[w++] = h[i];
-    qsort(out, w, sizeof(*out), cmp_u64);
+            out[m++] = (uint32_t)(h[i] >> 32);
+    qsort(out, m, sizeof(*out), cmp_u32);
+    for (i = 0; i < m; i++)
+        if (w == 0 || out[w - 1] != out[i])
+            out[w++] = out[i];
     return w;
 }
 
@@ -61,7 +65,7 @@ static unsigned rejections(st_rng *r, size_t na, size_t nb, size_t inter,
 {
     size_t pool_n = na + nb - inter;
     uint64_t *pool = malloc(pool_n * sizeof(*pool));
-    uint64_t *sa = malloc(na * sizeof(*sa)), *sb = malloc(nb * sizeof(*sb));
+    uint32_t *sa = malloc(na * sizeof(*sa)), *sb = malloc(nb * sizeof(*sb));
     unsigned i, n = 0;
     st_pair p;
 

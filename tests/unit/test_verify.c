@@ -276,16 +276,14 @@ static void test_estimate_uncertain_containment(void **state)
 static int sample_case(size_t na, size_t nb, size_t shared, double t,
                        double ct)
 {
-    static uint64_t sa[1000], sb[1000];
+    static uint32_t sa[1000], sb[1000];
     size_t i;
 
     for (i = 0; i < nb; i++)
-        sb[i] = 2 * i;                   /* even */
+        sb[i] = 2 * (uint32_t)i;                      /* even */
+    /* sa: 0, 2, .. (shared), then odd values above all of sb */
     for (i = 0; i < na; i++)
-        sa[i] = i < shared ? 2 * i : 2 * i + 1;
-    /* sa is sorted: 0, 2, .., then odd values above them */
-    for (i = shared; i < na; i++)
-        sa[i] = 2 * (nb + i) + 1;
+        sa[i] = i < shared ? 2 * (uint32_t)i : 2 * (uint32_t)(nb + i) + 1;
     return verify_sample_rejects(sa, na, sb, nb, t, ct);
 }
 
