@@ -56,23 +56,18 @@ int bigmem_grow(void **buf, size_t *cap, size_t need, size_t elem)
         p = realloc(*buf, ncap * elem);
         if (!p)
             return -1;
-    } else if (*cap * elem < BIGMEM_PAGE) {
-        /* Onto huge pages: a copy (realloc would not align it). */
+    } else {
+        /* A new buffer and a copy.  realloc would copy into memory of
+         * its own choosing (glibc serves even large blocks from the heap
+         * once some have been freed), faulting it in 4 KiB at a time,
+         * and would not keep the alignment.  Doubling keeps the copies
+         * below the final size in all. */
         p = bigmem_alloc(ncap * elem);
         if (!p)
             return -1;
         if (*cap)
             memcpy(p, *buf, *cap * elem);
         free(*buf);
-    } else {
-        /* On them already: realloc moves a mapping this large without
-         * a copy (mremap), so old and new are not both resident at the
-         * peak; the new part is asked for huge pages too (aligned or
-         * not, every whole 2 MiB page inside it can be one). */
-        p = realloc(*buf, ncap * elem);
-        if (!p)
-            return -1;
-        advise(p, ncap * elem);
     }
     *buf = p;
     *cap = ncap;
