@@ -192,14 +192,18 @@ DUPFIND_API const uint32_t *dupfind_doc_signature(const dupfind_doc *doc);
 DUPFIND_API int dupfind_doc_shingles(dupfind_doc *doc,
                                      const uint64_t **out, size_t *count);
 
-/* The document's sample: the top 32 bits of those of its distinct
- * shingle hashes (as dupfind_doc_shingles gives them) whose low 32 bits
- * are below 2^28, about one in 16; sorted ascending, distinct.  Every document samples the same
- * shingles, so two samples bound how much two documents share where
- * their signatures cannot (a small document in a large one).  *out is
- * borrowed and never NULL; valid until the next reset/feed on doc. */
+/* The document's sample: the low 32 bits of those of its distinct
+ * shingle hashes (as dupfind_doc_shingles gives them) that are below
+ * 2^(32 - *shift), sorted ascending, distinct.  *shift is 4 (about one
+ * shingle in 16), or 0 (all of them) for a document of at most 128
+ * distinct shingles.  Every document samples the same shingles, so two
+ * samples bound how much two documents share where their signatures
+ * cannot (a small document in a large one), and give two small
+ * documents their overlap.  *out is borrowed and never NULL; valid
+ * until the next reset/feed on doc. */
 DUPFIND_API void dupfind_doc_sample(const dupfind_doc *doc,
-                                    const uint32_t **out, size_t *count);
+                                    const uint32_t **out, size_t *count,
+                                    unsigned *shift);
 
 /* Adds a finished document to the corpus under the given name (any
  * bytes, name_len of them).  Ids are dense, in order of addition.
@@ -218,16 +222,18 @@ DUPFIND_API int dupfind_ctx_add_signature(dupfind_ctx *ctx, uint32_t *out_id,
                                           uint64_t shingles);
 
 /* dupfind_ctx_add_signature with the document's sample as well
- * (dupfind_doc_sample, copied; nsample entries).  A pair whose samples
- * show it below both thresholds is not a candidate, which spares most
- * exact scoring of a small document against a large one; a document
- * added without a sample (sample NULL) is scored from its signature
- * alone.  Returns: as dupfind_ctx_add. */
+ * (dupfind_doc_sample, copied: nsample entries taken with shift).  A
+ * pair whose samples show it below both thresholds is not a candidate,
+ * which spares most exact scoring of a small document against a large
+ * one, and two small documents are scored from their samples; a
+ * document added without a sample (sample NULL) is scored from its
+ * signature alone.  Returns: as dupfind_ctx_add, or DUPFIND_EINVAL for
+ * a shift dupfind_doc_sample does not give. */
 DUPFIND_API int dupfind_ctx_add_sketch(dupfind_ctx *ctx, uint32_t *out_id,
                                        const char *name, size_t name_len,
                                        const uint32_t *sig, uint64_t shingles,
                                        const uint32_t *sample,
-                                       size_t nsample);
+                                       size_t nsample, unsigned shift);
 
 DUPFIND_API uint32_t dupfind_ctx_doc_count(const dupfind_ctx *ctx);
 

@@ -159,6 +159,7 @@ void dupfind_ctx_free(dupfind_ctx *c)
     free(c->samp);
     free(c->samp_off);
     free(c->samp_n);
+    free(c->samp_shift);
     free(c->name_off);
     free(c->names);
     free(c);
@@ -203,6 +204,9 @@ static int ctx_reserve(dupfind_ctx *c, size_t need)
     if (!(p = realloc(c->samp_n, ncap * sizeof(*c->samp_n))))
         return DUPFIND_ENOMEM;
     c->samp_n = p;
+    if (!(p = realloc(c->samp_shift, ncap * sizeof(*c->samp_shift))))
+        return DUPFIND_ENOMEM;
+    c->samp_shift = p;
     if (!(p = realloc(c->name_off, ncap * sizeof(*c->name_off))))
         return DUPFIND_ENOMEM;
     c->name_off = p;
@@ -215,7 +219,7 @@ int dupfind_ctx_add(dupfind_ctx *c, uint32_t *out_id, const char *name,
 {
     return dupfind_ctx_add_sketch(c, out_id, name, name_len, d->sig,
                                   dupfind_doc_shingle_count(d), d->samp32,
-                                  d->samp32_len);
+                                  d->samp32_len, d->samp_shift);
 }
 
 int dupfind_ctx_add_signature(dupfind_ctx *c, uint32_t *out_id,
@@ -223,13 +227,14 @@ int dupfind_ctx_add_signature(dupfind_ctx *c, uint32_t *out_id,
                               const uint32_t *sig, uint64_t shingles)
 {
     return dupfind_ctx_add_sketch(c, out_id, name, name_len, sig, shingles,
-                                  NULL, 0);
+                                  NULL, 0, 0);
 }
 
 int dupfind_ctx_add_sketch(dupfind_ctx *c, uint32_t *out_id,
                            const char *name, size_t name_len,
                            const uint32_t *sig, uint64_t shingles,
-                           const uint32_t *sample, size_t nsample)
+                           const uint32_t *sample, size_t nsample,
+                           unsigned shift)
 {
     size_t k = c->opts.num_perm;
 
@@ -237,9 +242,10 @@ int dupfind_ctx_add_sketch(dupfind_ctx *c, uint32_t *out_id,
         snprintf(c->errmsg, sizeof(c->errmsg), "too many documents");
         return DUPFIND_ELIMIT;
     }
-    if (sample && nsample >= CTX_NO_SAMPLE) {
-        snprintf(c->errmsg, sizeof(c->errmsg), "sample too large");
-        return DUPFIND_ELIMIT;
+    if (sample && (nsample >= CTX_NO_SAMPLE || shift >= 32 ||
+                   (shift && shift != DOC_SAMPLE_SHIFT))) {
+        snprintf(c->errmsg, sizeof(c->errmsg), "not a dupfind_doc_sample");
+        return DUPFIND_EINVAL;
     }
     if (ctx_reserve(c, (size_t)c->n + 1) < 0 ||
         DF_GROW(c->names, c->names_cap, c->names_len + name_len + 1) < 0 ||
@@ -251,6 +257,7 @@ int dupfind_ctx_add_sketch(dupfind_ctx *c, uint32_t *out_id,
     c->shingles[c->n] = shingles;
     c->samp_off[c->n] = c->samp_len;
     c->samp_n[c->n] = sample ? (uint32_t)nsample : CTX_NO_SAMPLE;
+    c->samp_shift[c->n] = (unsigned char)shift;
     if (sample && nsample) {
         memcpy(c->samp + c->samp_len, sample, nsample * sizeof(*c->samp));
         c->samp_len += nsample;

@@ -21,13 +21,15 @@ struct dupfind_ctx {
     size_t cap;               /* capacity of the per-document arrays */
     uint32_t *sig;            /* n * num_perm slots, contiguous */
     uint64_t *shingles;       /* distinct shingles per document */
-    /* Each document's sample (DOC_SAMPLE_SHIFT), back to back in samp:
-     * document i's is samp[samp_off[i] .. samp_off[i] + samp_n[i]),
-     * samp_n[i] = CTX_NO_SAMPLE when it was added without one. */
-    uint32_t *samp;           /* sorted samples (top 32 bits) */
+    /* Each document's sample (see DOC_SAMPLE_SHIFT), back to back in
+     * samp: document i's is samp[samp_off[i] .. samp_off[i] + samp_n[i]),
+     * taken with shift samp_shift[i]; samp_n[i] = CTX_NO_SAMPLE when it
+     * was added without one. */
+    uint32_t *samp;           /* sorted samples (low 32 bits) */
     size_t samp_len, samp_cap;/* entries */
     size_t *samp_off;         /* per document */
     uint32_t *samp_n;         /* per document */
+    unsigned char *samp_shift;/* per document */
     size_t *name_off;         /* offset of each name in names */
     char *names;              /* NUL-terminated names, back to back */
     size_t names_len, names_cap; /* bytes */
@@ -38,17 +40,22 @@ struct dupfind_ctx {
 
 #define DOC_BATCH 256   /* new shingles folded into a signature at once */
 
-/* The sample of a document: its distinct shingles (common ones left
- * out) whose hash has its low 32 bits below 2^(32 - DOC_SAMPLE_SHIFT),
- * one in 16.  The same shingle is in the sample of every document that
- * has it, so the samples of two documents are a random sample of their
- * union in which the shared shingles can be counted: it bounds the
- * containment of a small document in a large one, which the signatures
- * cannot (see verify_sample_rejects).  The low bits pick; the top 32
- * are kept (4 bytes a sampled shingle, a quarter of a byte a shingle):
- * two different shingles are taken for one with a chance of 2^-32 per
- * comparison, which can only make a rejection less likely. */
+/* The sample of a document: the low 32 bits of the hashes of its
+ * distinct shingles (common ones left out) that are below
+ * 2^(32 - shift), sorted.  The shift is DOC_SAMPLE_SHIFT (one shingle in
+ * 16), or 0 (all of them) for a document of at most DOC_SAMPLE_ALL
+ * distinct shingles.  The same shingle is in the sample of every
+ * document that has it, so for two documents the values below
+ * 2^(32 - the larger shift), a prefix of each, are a random sample of
+ * their union in which the shared shingles can be counted: it bounds
+ * the containment of a small document in a large one, which the
+ * signatures cannot, and gives two small documents their overlap
+ * outright (see verify_sample_rejects, verify_full_sets).  4 bytes a
+ * value: a quarter of a byte a shingle, at most 512 bytes for a small
+ * document.  Two different shingles pass for one with a chance of
+ * 2^-32 per comparison (2^-28 in the sampled range). */
 #define DOC_SAMPLE_SHIFT 4
+#define DOC_SAMPLE_ALL 128
 #define DOC_IN_SAMPLE(h) ((uint32_t)(h) < (UINT32_C(1) << (32 - DOC_SAMPLE_SHIFT)))
 #define CTX_NO_SAMPLE UINT32_MAX
 
@@ -76,8 +83,9 @@ struct dupfind_doc {
     uint64_t *samp;           /* the hashes picked (DOC_IN_SAMPLE) */
     size_t samp_len, samp_cap;/* entries */
     uint32_t *samp32;         /* the sample as kept, once finished: their
-                                 top 32 bits, sorted, distinct */
+                                 low 32 bits, sorted, distinct */
     size_t samp32_len, samp32_cap; /* entries */
+    unsigned samp_shift;      /* 0: all shingles; else DOC_SAMPLE_SHIFT */
     int err;                  /* sticky failure of this document */
 };
 

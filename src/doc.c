@@ -54,26 +54,40 @@ static void flush_batch(dupfind_doc *d)
     }
 }
 
-/* The sample of a finished document as it is kept: the top 32 bits of
- * the hashes picked (the low ones picked them), sorted, without
- * repeats.  A big document's came from its sorted array in order. */
+/* The sample of a finished document as it is kept (ctx.h): the low 32
+ * bits of the hashes picked, sorted, without repeats.  A document of at
+ * most DOC_SAMPLE_ALL distinct shingles keeps all of them (shift 0),
+ * from its set; the others keep those picked as the batches went by
+ * (a big document's from its sorted array). */
 static int sample_settle(dupfind_doc *d)
 {
-    size_t i, n = d->samp_len, w = 0;
     const uint64_t *h = d->samp;
+    size_t i, m = d->samp_len, n, w = 0;
 
-    if (DF_GROW(d->samp32, d->samp32_cap, n ? n : 1) < 0)
-        return DUPFIND_ENOMEM;
-    if (!d->big && n > 1) {
-        if (DF_GROW(d->sorted, d->sorted_cap, n) < 0)
+    d->samp_shift = DOC_SAMPLE_SHIFT;
+    if (!d->big && dupfind_doc_shingle_count(d) <= DOC_SAMPLE_ALL) {
+        if (DF_GROW(d->sorted, d->sorted_cap, d->set.count + 1) < 0)
             return DUPFIND_ENOMEM;
+        shingle_set_sorted(&d->set, d->sorted);
+        for (i = 0, m = 0; i < d->set.count; i++)
+            if (!is_common(d, d->sorted[i]))
+                d->sorted[m++] = d->sorted[i];
         h = d->sorted;
-        n = sort_hashes_u64(d->samp, n, d->sorted);
-        if (n < d->samp_len)
-            d->samp32[w++] = 0;       /* a zero hash sorts first */
+        d->samp_shift = 0;
     }
+    if (DF_GROW(d->samp, d->samp_cap, m + 1) < 0 ||
+        DF_GROW(d->sorted, d->sorted_cap, m + 1) < 0 ||
+        DF_GROW(d->samp32, d->samp32_cap, m + 1) < 0)
+        return DUPFIND_ENOMEM;
+    /* Sorted by their low halves, moved to the top (zeros, which the
+     * sort skips, come first). */
+    for (i = 0; i < m; i++)
+        d->samp[i] = (uint64_t)(uint32_t)h[i] << 32;
+    n = sort_hashes_u64(d->samp, m, d->sorted);
+    if (n < m)
+        d->samp32[w++] = 0;
     for (i = 0; i < n; i++) {
-        uint32_t x = (uint32_t)(h[i] >> 32);
+        uint32_t x = (uint32_t)(d->sorted[i] >> 32);
 
         if (w == 0 || d->samp32[w - 1] != x)
             d->samp32[w++] = x;
@@ -256,6 +270,7 @@ void dupfind_doc_reset(dupfind_doc *d)
     d->ignored = 0;
     d->samp_len = 0;
     d->samp32_len = 0;
+    d->samp_shift = DOC_SAMPLE_SHIFT;
     d->err = 0;
 }
 
@@ -323,10 +338,11 @@ const uint32_t *dupfind_doc_signature(const dupfind_doc *d)
 }
 
 void dupfind_doc_sample(const dupfind_doc *d, const uint32_t **out,
-                        size_t *count)
+                        size_t *count, unsigned *shift)
 {
     *out = d->samp32;
     *count = d->samp32_len;
+    *shift = d->samp_shift;
 }
 
 int dupfind_doc_shingles(dupfind_doc *d, const uint64_t **out,

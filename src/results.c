@@ -23,32 +23,65 @@ static dupfind_relation relation_of(const dupfind_pair *p, double t,
     return DUPFIND_REL_NONE;
 }
 
-/* Scores pair (a, b) from the signatures into *p; returns whether it
- * may be reported: 0 when its estimate rules it out (the interval is
- * below both thresholds), or when it is uncertain and the samples rule
- * it out. */
+/* Two documents that kept all their shingles (sample shift 0) share
+ * `shared` of them: their scores, from the counts.  Certain unless one
+ * shingle more or less (two shingles taken for one by their low 32
+ * bits, a chance of about |A| |B| / 2^32) would change the relation; an
+ * uncertain pair is read again like any other. */
+static void score_full_sets(const dupfind_ctx *c, dupfind_pair *p,
+                            size_t shared)
+{
+    double t = c->opts.threshold, ct = c->opts.containment;
+    double na = (double)c->shingles[p->a], nb = (double)c->shingles[p->b];
+    double top = na < nb ? na : nb, s = (double)shared;
+    dupfind_pair lo = *p, hi = *p;
+
+    if (s > top)
+        s = top;
+    verify_from_counts(p, s, na, nb);
+    verify_from_counts(&lo, s > 0 ? s - 1 : 0, na, nb);
+    verify_from_counts(&hi, s < top ? s + 1 : top, na, nb);
+    p->uncertain = relation_of(&lo, t, ct) != relation_of(p, t, ct) ||
+                   relation_of(&hi, t, ct) != relation_of(p, t, ct);
+}
+
+/* Scores pair (a, b) into *p; returns whether it may be reported.  The
+ * signatures give the estimate: 0 when it rules the pair out (the
+ * interval is below both thresholds).  Then the samples (ctx.h): two
+ * small documents are scored from all their shingles, and an uncertain
+ * pair (most often a small document meeting a large one) is ruled out
+ * when its samples show it below both thresholds. */
 static int estimate_pair(const dupfind_ctx *c, uint32_t a, uint32_t b,
                          dupfind_pair *p)
 {
-    unsigned k = c->opts.num_perm;
+    unsigned k = c->opts.num_perm, shift;
+    double t = c->opts.threshold, ct = c->opts.containment;
+    const uint32_t *sa, *sb;
+    size_t na, nb, shared;
 
     memset(p, 0, sizeof(*p));
     p->a = a;
     p->b = b;
     verify_estimate(p, c->sig + (size_t)a * k, c->sig + (size_t)b * k, k,
-                    c->shingles[a], c->shingles[b], c->opts.threshold,
-                    c->opts.containment);
-    /* The samples settle most of the pairs the signatures cannot: a
-     * small document meeting a large one. */
-    if (p->uncertain && c->samp_n[a] != CTX_NO_SAMPLE &&
-        c->samp_n[b] != CTX_NO_SAMPLE &&
-        verify_sample_rejects(c->samp + c->samp_off[a], c->samp_n[a],
-                              c->samp + c->samp_off[b], c->samp_n[b],
-                              c->opts.threshold, c->opts.containment))
+                    c->shingles[a], c->shingles[b], t, ct);
+    if (!p->uncertain && relation_of(p, t, ct) == DUPFIND_REL_NONE)
         return 0;
-    return p->uncertain ||
-           relation_of(p, c->opts.threshold, c->opts.containment) !=
-               DUPFIND_REL_NONE;
+    if (c->samp_n[a] == CTX_NO_SAMPLE || c->samp_n[b] == CTX_NO_SAMPLE)
+        return 1;
+    shift = c->samp_shift[a] > c->samp_shift[b] ? c->samp_shift[a]
+                                                : c->samp_shift[b];
+    sa = c->samp + c->samp_off[a];
+    sb = c->samp + c->samp_off[b];
+    na = verify_sample_prefix(sa, c->samp_n[a], shift);
+    nb = verify_sample_prefix(sb, c->samp_n[b], shift);
+    shared = verify_sample_shared(sa, na, sb, nb);
+    if (shift == 0) {
+        score_full_sets(c, p, shared);
+        return p->uncertain || relation_of(p, t, ct) != DUPFIND_REL_NONE;
+    }
+    return !(p->uncertain && verify_sample_rejects((double)shared,
+                                                   (double)na, (double)nb,
+                                                   t, ct));
 }
 
 /* lsh_filter.keep: called from the LSH workers, reads the context

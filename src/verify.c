@@ -77,9 +77,25 @@ void verify_estimate(dupfind_pair *p, const uint32_t *sa,
     p->uncertain = j_lo != j_hi || (!j_lo && c_lo != c_hi);
 }
 
-/* Values of sorted distinct a[] found in sorted distinct b[]: each looked
- * up by binary search in what is left of b, which for a small sample
- * against a large one reads a few cache lines per value. */
+size_t verify_sample_prefix(const uint32_t *s, size_t n, unsigned shift)
+{
+    size_t lo = 0, hi = n;
+    uint64_t cut = (uint64_t)1 << (32 - shift);
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (s[mid] < cut)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Each value of the smaller set is looked up by binary search in what is
+ * left of the other: a few cache lines a value for a small sample
+ * against a large one. */
 static size_t shared32(const uint32_t *a, size_t na, const uint32_t *b,
                        size_t nb)
 {
@@ -104,23 +120,27 @@ static size_t shared32(const uint32_t *a, size_t na, const uint32_t *b,
     return n;
 }
 
-int verify_sample_rejects(const uint32_t *sa, size_t na, const uint32_t *sb,
-                          size_t nb, double t, double ct)
+size_t verify_sample_shared(const uint32_t *a, size_t na, const uint32_t *b,
+                            size_t nb)
 {
-    double s = (double)(na <= nb ? shared32(sa, na, sb, nb)
-                                 : shared32(sb, nb, sa, na)),
-           lo, hi;
+    return na <= nb ? shared32(a, na, b, nb) : shared32(b, nb, a, na);
+}
+
+int verify_sample_rejects(double s, double na, double nb, double t,
+                          double ct)
+{
+    double lo, hi;
 
     /* Jaccard: the shared share of the sample of the union. */
-    wilson(s, (double)na + (double)nb - s, VERIFY_SAMPLE_Z, &lo, &hi);
+    wilson(s, na + nb - s, VERIFY_SAMPLE_Z, &lo, &hi);
     if (hi >= t)
         return 0;
     if (ct <= 0)
         return 1;
-    wilson(s, (double)na, VERIFY_SAMPLE_Z, &lo, &hi);
+    wilson(s, na, VERIFY_SAMPLE_Z, &lo, &hi);
     if (hi >= ct)
         return 0;
-    wilson(s, (double)nb, VERIFY_SAMPLE_Z, &lo, &hi);
+    wilson(s, nb, VERIFY_SAMPLE_Z, &lo, &hi);
     return hi < ct;
 }
 

@@ -35,17 +35,25 @@ void verify_estimate(dupfind_pair *p, const uint32_t *sa,
  * share at the threshold is ruled out about once in 4,000). */
 #define VERIFY_SAMPLE_Z 3.5
 
-/* Whether the samples of two documents (DOC_IN_SAMPLE: sorted, distinct,
- * na and nb values) show the pair below both thresholds.  Sampling by hash
- * takes every shingle with the same chance and the same shingles from
- * both, so given the sizes of the samples, the shared ones among them
- * are drawn without replacement: from the union for Jaccard (s shared
- * of na + nb - s), from either document for its containment in the
- * other (s of na, s of nb).  Nonzero when the Wilson interval
- * (z = VERIFY_SAMPLE_Z) of Jaccard lies below t and, when ct > 0, those
- * of both containments below ct. */
-int verify_sample_rejects(const uint32_t *sa, size_t na, const uint32_t *sb,
-                          size_t nb, double t, double ct);
+/* Entries of sample s[0 .. n) (sorted) taken with a shift of at most
+ * shift: those below 2^(32 - shift), a prefix. */
+size_t verify_sample_prefix(const uint32_t *s, size_t n, unsigned shift);
+
+/* Values two sorted distinct samples share. */
+size_t verify_sample_shared(const uint32_t *a, size_t na, const uint32_t *b,
+                            size_t nb);
+
+/* Whether the samples of two documents (ctx.h; taken with the same
+ * shift: na and nb values, s of them shared) show the pair below both
+ * thresholds.  Sampling by hash takes every shingle with the same
+ * chance and the same shingles from both, so given the sizes of the
+ * samples, the shared ones among them are drawn without replacement:
+ * from the union for Jaccard (s shared of na + nb - s), from either
+ * document for its containment in the other (s of na, s of nb).
+ * Nonzero when the Wilson interval (z = VERIFY_SAMPLE_Z) of Jaccard lies
+ * below t and, when ct > 0, those of both containments below ct. */
+int verify_sample_rejects(double s, double na, double nb, double t,
+                          double ct);
 
 /* Scores from an intersection size and the two set sizes. */
 void verify_from_counts(dupfind_pair *p, double inter, double na,

@@ -71,6 +71,7 @@ typedef struct {
     uint64_t *kept;            /* owned: its sorted shingles, when big */
     uint32_t *sample;          /* owned: its sample (dupfind_doc_sample) */
     size_t nsample;            /* entries */
+    unsigned sample_shift;     /* taken with this shift */
 } reader_job;
 
 /* The sorted shingles of a big document, kept (reader_keep_big). */
@@ -387,7 +388,7 @@ static void job_sketched(reader *r, reader_batch *b, reader_job *j,
         size_t n;
 
         /* No copy (no memory) only means more exact scoring later. */
-        dupfind_doc_sample(doc, &s, &n);
+        dupfind_doc_sample(doc, &s, &n, &j->sample_shift);
         if ((j->sample = malloc(n ? n * sizeof(*s) : 1)) != NULL) {
             memcpy(j->sample, s, n * sizeof(*s));
             j->nsample = n;
@@ -605,7 +606,8 @@ static void commit(reader *r, reader_batch *b)
             }
             rc = dupfind_ctx_add_sketch(r->ctx, &id, j->path,
                                         strlen(j->path), b->sigs + i * r->k,
-                                        j->shingles, j->sample, j->nsample);
+                                        j->shingles, j->sample, j->nsample,
+                                        j->sample_shift);
             if (rc < 0) {
                 cli_error("%s: %s", j->path, dupfind_strerror(rc));
                 r->fatal = r->trouble = 1;

@@ -40,15 +40,16 @@ static int cmp_u32(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* The sample of h[0 .. n) as a document keeps it into out (top 32 bits
- * of the hashes picked, sorted, distinct); returns its size. */
+/* The sample of h[0 .. n) as a document of more than DOC_SAMPLE_ALL
+ * shingles keeps it into out (low 32 bits of the hashes picked, sorted,
+ * distinct); returns its size. */
 static size_t sample_of(const uint64_t *h, size_t n, uint32_t *out)
 {
     size_t i, w = 0, m = 0;
 
     for (i = 0; i < n; i++)
         if (DOC_IN_SAMPLE(h[i]))
-            out[m++] = (uint32_t)(h[i] >> 32);
+            out[m++] = (uint32_t)h[i];
     qsort(out, m, sizeof(*out), cmp_u32);
     for (i = 0; i < m; i++)
         if (w == 0 || out[w - 1] != out[i])
@@ -79,7 +80,9 @@ static unsigned rejections(st_rng *r, size_t na, size_t nb, size_t inter,
         ma = sample_of(st_set_a(&p), na, sa);
         mb = sample_of(st_set_b(&p), nb, sb);
         *sampled += ma;
-        n += (unsigned)verify_sample_rejects(sa, ma, sb, mb, t, ct);
+        n += (unsigned)verify_sample_rejects(
+            (double)verify_sample_shared(sa, ma, sb, mb), (double)ma,
+            (double)mb, t, ct);
     }
     free(pool);
     free(sa);
@@ -146,7 +149,7 @@ static void test_small_sample(void **state)
     printf("40 shingles, nothing shared: rejected %u of 1000\n", n);
     assert_int_equal(n, 0);
     /* an empty sample on either side decides nothing */
-    assert_false(verify_sample_rejects(NULL, 0, NULL, 0, 0.5, 0.5));
+    assert_false(verify_sample_rejects(0, 0, 0, 0.5, 0.5));
     /* the sampling rate: 40,000 draws at 1/16 */
     mean = (double)sampled / 1000.0;
     sd = sqrt(40.0 * (1.0 / 16) * (15.0 / 16) / 1000.0);

@@ -82,31 +82,46 @@ static void build(dupfind_doc *d, const text *t, size_t chunk)
     assert_int_equal(dupfind_doc_finish(d), 0);
 }
 
-/* The sample of d must be exactly the top 32 bits of its sorted shingles
- * s[0 .. n) that DOC_IN_SAMPLE picks, without repeats (independently of
- * how they were kept). */
-static void check_sample(const dupfind_doc *d, const uint64_t *s, size_t n)
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+    return (a > b) - (a < b);
+}
+
+/* The sample of d must be exactly the low 32 bits of its shingles
+ * s[0 .. n) below 2^(32 - shift), sorted, without repeats, whichever
+ * way the shingles were kept; the shift is 0 for at most
+ * DOC_SAMPLE_ALL shingles, else DOC_SAMPLE_SHIFT.  Returns the shift. */
+static unsigned check_sample(const dupfind_doc *d, const uint64_t *s,
+                             size_t n)
 {
     const uint32_t *smp;
-    size_t ns, i, w = 0;
+    uint32_t *want = malloc((n ? n : 1) * sizeof(*want));
+    size_t ns, i, m = 0, w = 0;
+    unsigned shift;
 
-    dupfind_doc_sample(d, &smp, &ns);
+    assert_non_null(want);
+    dupfind_doc_sample(d, &smp, &ns, &shift);
     assert_non_null(smp);
-    for (i = 0; i < n; i++) {
-        uint32_t top = (uint32_t)(s[i] >> 32);
-
-        if (!DOC_IN_SAMPLE(s[i]) || (w > 0 && smp[w - 1] == top))
-            continue;
-        assert_true(w < ns);
-        assert_true(smp[w] == top);
-        w++;
-    }
+    assert_int_equal(shift, n <= DOC_SAMPLE_ALL ? 0 : DOC_SAMPLE_SHIFT);
+    for (i = 0; i < n; i++)
+        if ((uint64_t)(uint32_t)s[i] < ((uint64_t)1 << (32 - shift)))
+            want[m++] = (uint32_t)s[i];
+    qsort(want, m, sizeof(*want), cmp_u32);
+    for (i = 0; i < m; i++)
+        if (w == 0 || want[w - 1] != want[i])
+            want[w++] = want[i];
     assert_int_equal(w, ns);
+    if (w)
+        assert_memory_equal(smp, want, w * sizeof(*want));
     /* about one in 16 */
     if (n >= 2000) {
         assert_true(ns * 16 > n / 2);
         assert_true(ns * 16 < n * 2);
     }
+    free(want);
+    return shift;
 }
 
 /* Builds t with both builders and compares everything they give.
@@ -133,8 +148,7 @@ static int check_same(dupfind_doc *ref, dupfind_doc *d, const text *t,
     assert_memory_equal(s1, s2, n1 * sizeof(*s1));
     for (i = 1; i < n2; i++)
         assert_true(s2[i - 1] < s2[i]);
-    check_sample(ref, s1, n1);
-    check_sample(d, s2, n2);
+    assert_int_equal(check_sample(ref, s1, n1), check_sample(d, s2, n2));
     return d->big;
 }
 

@@ -284,7 +284,9 @@ static int sample_case(size_t na, size_t nb, size_t shared, double t,
     /* sa: 0, 2, .. (shared), then odd values above all of sb */
     for (i = 0; i < na; i++)
         sa[i] = i < shared ? 2 * (uint32_t)i : 2 * (uint32_t)(nb + i) + 1;
-    return verify_sample_rejects(sa, na, sb, nb, t, ct);
+    return verify_sample_rejects(
+        (double)verify_sample_shared(sa, na, sb, nb), (double)na,
+        (double)nb, t, ct);
 }
 
 static void test_sample_rejects(void **state)
