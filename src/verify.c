@@ -77,20 +77,24 @@ void verify_estimate(dupfind_pair *p, const uint32_t *sa,
     p->uncertain = j_lo != j_hi || (!j_lo && c_lo != c_hi);
 }
 
-size_t verify_sample_prefix(const uint32_t *s, size_t n, unsigned shift)
+/* First index in b[lo .. hi) whose value is >= x (hi if none). */
+static size_t lower_bound32(const uint32_t *b, size_t lo, size_t hi,
+                            uint64_t x)
 {
-    size_t lo = 0, hi = n;
-    uint64_t cut = (uint64_t)1 << (32 - shift);
-
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
 
-        if (s[mid] < cut)
+        if (b[mid] < x)
             lo = mid + 1;
         else
             hi = mid;
     }
     return lo;
+}
+
+size_t verify_sample_prefix(const uint32_t *s, size_t n, unsigned shift)
+{
+    return lower_bound32(s, 0, n, (uint64_t)1 << (32 - shift));
 }
 
 /* Each value of the smaller set is looked up by binary search in what is
@@ -99,22 +103,13 @@ size_t verify_sample_prefix(const uint32_t *s, size_t n, unsigned shift)
 static size_t shared32(const uint32_t *a, size_t na, const uint32_t *b,
                        size_t nb)
 {
-    size_t i, lo = 0, n = 0;
+    size_t i, j = 0, n = 0;
 
-    for (i = 0; i < na && lo < nb; i++) {
-        size_t hi = nb;
-
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-
-            if (b[mid] < a[i])
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < nb && b[lo] == a[i]) {
+    for (i = 0; i < na && j < nb; i++) {
+        j = lower_bound32(b, j, nb, a[i]);
+        if (j < nb && b[j] == a[i]) {
             n++;
-            lo++;
+            j++;
         }
     }
     return n;
