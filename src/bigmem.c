@@ -2,7 +2,7 @@
  * bigmem.c - large buffers on 2 MiB pages (see bigmem.h).
  */
 #define _POSIX_C_SOURCE 200809L
-#define _DEFAULT_SOURCE          /* madvise, MADV_HUGEPAGE */
+#define _GNU_SOURCE              /* madvise, MADV_HUGEPAGE, mremap */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,10 @@
 #endif
 
 #include "bigmem.h"
+
+#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+#define BIGMEM_MREMAP 1
+#endif
 
 /* Asks for huge pages over the whole 4 KiB pages of p[0 .. size). */
 static void advise(void *p, size_t size)
@@ -72,4 +76,57 @@ int bigmem_grow(void **buf, size_t *cap, size_t need, size_t elem)
     *buf = p;
     *cap = ncap;
     return 0;
+}
+
+#ifdef BIGMEM_MREMAP
+/* Bytes of a mapping of n elements of elem bytes: whole 4 KiB pages. */
+static size_t map_bytes(size_t n, size_t elem)
+{
+    return (n * elem + 4095) & ~(size_t)4095;
+}
+#endif
+
+int bigmem_map_grow(void **buf, size_t *cap, size_t need, size_t elem)
+{
+    size_t ncap;
+    void *p;
+
+    if (need <= *cap)
+        return 0;
+    ncap = *cap ? *cap : 16;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / elem)
+            return -1;
+        ncap *= 2;
+    }
+#ifdef BIGMEM_MREMAP
+    if (*cap)
+        p = mremap(*buf, map_bytes(*cap, elem), map_bytes(ncap, elem),
+                   MREMAP_MAYMOVE);
+    else
+        p = mmap(NULL, map_bytes(ncap, elem), PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return -1;
+    advise(p, map_bytes(ncap, elem));
+#else
+    p = realloc(*buf, ncap * elem);
+    if (!p)
+        return -1;
+#endif
+    *buf = p;
+    *cap = ncap;
+    return 0;
+}
+
+void bigmem_map_free(void *buf, size_t cap, size_t elem)
+{
+#ifdef BIGMEM_MREMAP
+    if (buf && cap)
+        (void)munmap(buf, map_bytes(cap, elem));
+#else
+    (void)cap;
+    (void)elem;
+    free(buf);
+#endif
 }

@@ -154,9 +154,9 @@ void dupfind_ctx_free(dupfind_ctx *c)
     if (!c)
         return;
     sketch_params_release(&c->sp);
-    free(c->sig);
+    bigmem_map_free(c->sig, c->sig_cap, c->opts.num_perm * sizeof(*c->sig));
     free(c->shingles);
-    free(c->samp);
+    bigmem_map_free(c->samp, c->samp_cap, sizeof(*c->samp));
     free(c->samp_off);
     free(c->samp_n);
     free(c->samp_shift);
@@ -182,7 +182,7 @@ const char *dupfind_ctx_simd_name(const dupfind_ctx *c)
 
 static int ctx_reserve(dupfind_ctx *c, size_t need)
 {
-    size_t ncap, k = c->opts.num_perm, sig_cap = c->cap;
+    size_t ncap, k = c->opts.num_perm;
     void *p;
 
     if (need <= c->cap)
@@ -192,8 +192,9 @@ static int ctx_reserve(dupfind_ctx *c, size_t need)
         ncap *= 2;
     /* Grow each array; a failure leaves the larger ones in place, which
      * is harmless since cap only moves once all have grown. */
-    /* The signatures, 512 bytes a document: on huge pages (bigmem.h). */
-    if (bigmem_grow((void **)&c->sig, &sig_cap, ncap, k * sizeof(*c->sig)))
+    /* The signatures, 512 bytes a document (bigmem.h). */
+    if (bigmem_map_grow((void **)&c->sig, &c->sig_cap, ncap,
+                        k * sizeof(*c->sig)))
         return DUPFIND_ENOMEM;
     if (!(p = realloc(c->shingles, ncap * sizeof(*c->shingles))))
         return DUPFIND_ENOMEM;
@@ -249,7 +250,9 @@ int dupfind_ctx_add_sketch(dupfind_ctx *c, uint32_t *out_id,
     }
     if (ctx_reserve(c, (size_t)c->n + 1) < 0 ||
         DF_GROW(c->names, c->names_cap, c->names_len + name_len + 1) < 0 ||
-        (sample && DF_GROW(c->samp, c->samp_cap, c->samp_len + nsample) < 0)) {
+        (sample && bigmem_map_grow((void **)&c->samp, &c->samp_cap,
+                                   c->samp_len + nsample,
+                                   sizeof(*c->samp)) < 0)) {
         snprintf(c->errmsg, sizeof(c->errmsg), "out of memory");
         return DUPFIND_ENOMEM;
     }

@@ -20,6 +20,7 @@ struct dupfind_ctx {
     uint32_t n;               /* documents */
     size_t cap;               /* capacity of the per-document arrays */
     uint32_t *sig;            /* n * num_perm slots, contiguous */
+    size_t sig_cap;           /* documents sig holds (bigmem_map_grow) */
     uint64_t *shingles;       /* distinct shingles per document */
     /* Each document's sample (see DOC_SAMPLE_SHIFT), back to back in
      * samp: document i's is samp[samp_off[i] .. samp_off[i] + samp_n[i]),
@@ -55,7 +56,7 @@ struct dupfind_ctx {
  * document.  Two different shingles pass for one with a chance of
  * 2^-32 per comparison (2^-28 in the sampled range). */
 #define DOC_SAMPLE_SHIFT 4
-#define DOC_SAMPLE_ALL 128
+#define DOC_SAMPLE_ALL 256
 #define DOC_IN_SAMPLE(h) ((uint32_t)(h) < (UINT32_C(1) << (32 - DOC_SAMPLE_SHIFT)))
 #define CTX_NO_SAMPLE UINT32_MAX
 
@@ -80,8 +81,9 @@ struct dupfind_doc {
     size_t vec_len, vec_cap;  /* entries */
     int vec_settled;          /* vec is sorted and distinct */
     uint64_t ignored;         /* distinct shingles left out as common */
-    uint64_t *samp;           /* the hashes picked (DOC_IN_SAMPLE) */
+    uint64_t *samp;           /* the hashes taken (sample_add) */
     size_t samp_len, samp_cap;/* entries */
+    int samp_all;             /* all so far (at most DOC_SAMPLE_ALL) */
     uint32_t *samp32;         /* the sample as kept, once finished: their
                                  low 32 bits, sorted, distinct */
     size_t samp32_len, samp32_cap; /* entries */

@@ -28,19 +28,34 @@ static int is_common(const dupfind_doc *d, uint64_t h)
     return d->ctx->df && df_estimate(d->ctx->df, h) > d->ctx->df_max;
 }
 
-/* Appends the members of h[0 .. n) that are in the sample. */
+/* Appends the members of h[0 .. n), new distinct shingles, that are in
+ * the sample: all of them up to the DOC_SAMPLE_ALL-th, then those
+ * DOC_IN_SAMPLE picks (and only those picked are kept from before). */
 static void sample_add(dupfind_doc *d, const uint64_t *h, size_t n)
 {
-    size_t i, w;
+    size_t i, w, v = 0;
 
     if (DF_GROW(d->samp, d->samp_cap, d->samp_len + n) < 0) {
         d->err = DUPFIND_ENOMEM;
         return;
     }
     w = d->samp_len;
-    for (i = 0; i < n; i++) {       /* one in 16: no branch to miss */
-        d->samp[w] = h[i];
-        w += DOC_IN_SAMPLE(h[i]);
+    if (d->samp_all) {
+        memcpy(d->samp + w, h, n * sizeof(*h));
+        w += n;
+        if (w > DOC_SAMPLE_ALL) {
+            for (i = 0; i < w; i++) {
+                d->samp[v] = d->samp[i];
+                v += DOC_IN_SAMPLE(d->samp[i]);
+            }
+            w = v;
+            d->samp_all = 0;
+        }
+    } else {
+        for (i = 0; i < n; i++) {   /* one in 16: no branch to miss */
+            d->samp[w] = h[i];
+            w += DOC_IN_SAMPLE(h[i]);
+        }
     }
     d->samp_len = w;
 }
@@ -55,34 +70,20 @@ static void flush_batch(dupfind_doc *d)
 }
 
 /* The sample of a finished document as it is kept (ctx.h): the low 32
- * bits of the hashes picked, sorted, without repeats.  A document of at
- * most DOC_SAMPLE_ALL distinct shingles keeps all of them (shift 0),
- * from its set; the others keep those picked as the batches went by
- * (a big document's from its sorted array). */
+ * bits of the hashes sample_add took, sorted, without repeats; shift 0
+ * when they are all of its shingles. */
 static int sample_settle(dupfind_doc *d)
 {
-    const uint64_t *h = d->samp;
     size_t i, m = d->samp_len, n, w = 0;
 
-    d->samp_shift = DOC_SAMPLE_SHIFT;
-    if (!d->big && dupfind_doc_shingle_count(d) <= DOC_SAMPLE_ALL) {
-        if (DF_GROW(d->sorted, d->sorted_cap, d->set.count + 1) < 0)
-            return DUPFIND_ENOMEM;
-        shingle_set_sorted(&d->set, d->sorted);
-        for (i = 0, m = 0; i < d->set.count; i++)
-            if (!is_common(d, d->sorted[i]))
-                d->sorted[m++] = d->sorted[i];
-        h = d->sorted;
-        d->samp_shift = 0;
-    }
-    if (DF_GROW(d->samp, d->samp_cap, m + 1) < 0 ||
-        DF_GROW(d->sorted, d->sorted_cap, m + 1) < 0 ||
+    d->samp_shift = d->samp_all ? 0 : DOC_SAMPLE_SHIFT;
+    if (DF_GROW(d->sorted, d->sorted_cap, m + 1) < 0 ||
         DF_GROW(d->samp32, d->samp32_cap, m + 1) < 0)
         return DUPFIND_ENOMEM;
     /* Sorted by their low halves, moved to the top (zeros, which the
      * sort skips, come first). */
     for (i = 0; i < m; i++)
-        d->samp[i] = (uint64_t)(uint32_t)h[i] << 32;
+        d->samp[i] = (uint64_t)(uint32_t)d->samp[i] << 32;
     n = sort_hashes_u64(d->samp, m, d->sorted);
     if (n < m)
         d->samp32[w++] = 0;
@@ -109,6 +110,7 @@ static void go_big(dupfind_doc *d)
     d->vec_settled = 0;
     d->ignored = 0;           /* counted again once settled */
     d->samp_len = 0;          /* taken again from the settled array */
+    d->samp_all = 0;
     d->big = 1;
 }
 
@@ -269,6 +271,7 @@ void dupfind_doc_reset(dupfind_doc *d)
     }
     d->ignored = 0;
     d->samp_len = 0;
+    d->samp_all = 1;
     d->samp32_len = 0;
     d->samp_shift = DOC_SAMPLE_SHIFT;
     d->err = 0;
