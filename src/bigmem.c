@@ -43,6 +43,20 @@ void *bigmem_alloc(size_t size)
     return p;
 }
 
+/* The capacity after doubling cap until it holds need elements of elem
+ * bytes, or 0 when that many bytes do not fit a size_t. */
+static size_t grown(size_t cap, size_t need, size_t elem)
+{
+    size_t ncap = cap ? cap : 16;
+
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / elem)
+            return 0;
+        ncap *= 2;
+    }
+    return ncap;
+}
+
 int bigmem_grow(void **buf, size_t *cap, size_t need, size_t elem)
 {
     size_t ncap;
@@ -50,12 +64,8 @@ int bigmem_grow(void **buf, size_t *cap, size_t need, size_t elem)
 
     if (need <= *cap)
         return 0;
-    ncap = *cap ? *cap : 16;
-    while (ncap < need) {
-        if (ncap > SIZE_MAX / 2 / elem)
-            return -1;
-        ncap *= 2;
-    }
+    if (!(ncap = grown(*cap, need, elem)))
+        return -1;
     if (ncap * elem < BIGMEM_PAGE) {
         p = realloc(*buf, ncap * elem);
         if (!p)
@@ -93,12 +103,8 @@ int bigmem_map_grow(void **buf, size_t *cap, size_t need, size_t elem)
 
     if (need <= *cap)
         return 0;
-    ncap = *cap ? *cap : 16;
-    while (ncap < need) {
-        if (ncap > SIZE_MAX / 2 / elem)
-            return -1;
-        ncap *= 2;
-    }
+    if (!(ncap = grown(*cap, need, elem)))
+        return -1;
 #ifdef BIGMEM_MREMAP
     if (*cap)
         p = mremap(*buf, map_bytes(*cap, elem), map_bytes(ncap, elem),
