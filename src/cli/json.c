@@ -65,8 +65,6 @@ static size_t put_utf8(char *o, unsigned cp)
                                         (utf8proc_uint8_t *)o);
 }
 
-/* Parses a string at ps->p (on the opening quote).  With out != NULL
- * the decoded bytes are stored in a malloc'd *out, *outlen bytes. */
 /* Bytes of p[0 .. n) before the first that ends a run of plain string
  * characters: a quote, a backslash or a control character.  16 bytes
  * at a time where SSE2 is there: the text field of a JSON Lines record
@@ -96,7 +94,13 @@ static size_t plain_span(const unsigned char *p, size_t n)
     return i;
 }
 
-static int parse_string(parser *ps, char **out, size_t *outlen)
+/* Parses a string at ps->p (on the opening quote).  With out != NULL
+ * the decoded bytes are stored in *out, *outlen bytes: malloc'd and
+ * NUL-terminated, or, when *borrow is set and the string has no escape,
+ * the string's own bytes in the input (*borrow stays set; else it is
+ * cleared). */
+static int parse_string(parser *ps, char **out, size_t *outlen,
+                        int *borrow)
 {
     const unsigned char *s = ++ps->p;
     char *o = NULL;
@@ -120,6 +124,14 @@ static int parse_string(parser *ps, char **out, size_t *outlen)
     }
     if (ps->p >= ps->end)
         return fail(ps, "unterminated string");
+    if (out && borrow && *borrow && !escaped) {
+        *out = (char *)s;
+        *outlen = (size_t)(ps->p - s);
+        ps->p++;                       /* closing quote */
+        return 0;
+    }
+    if (borrow)
+        *borrow = 0;
     if (out) {
         o = bigmem_alloc((size_t)(ps->p - s) + 1);  /* texts of MiBs */
         if (!o)
@@ -294,7 +306,8 @@ static int capture(parser *ps, unsigned leaf, const unsigned char *start)
             sub.p = start;
             sub.err = NULL;
             f->is_string = 1;
-            if (parse_string(&sub, &f->value, &f->len) < 0)
+            f->borrowed = f->borrow;
+            if (parse_string(&sub, &f->value, &f->len, &f->borrowed) < 0)
                 return fail(ps, sub.err);
         } else {
             f->is_string = 0;
@@ -325,7 +338,7 @@ static int parse_object(parser *ps, unsigned depth, unsigned live)
         if (ps->p >= ps->end || *ps->p != '"')
             return fail(ps, "expected a key");
         k = ps->p + 1;
-        if (parse_string(ps, NULL, NULL) < 0)
+        if (parse_string(ps, NULL, NULL, NULL) < 0)
             return -1;
         if (live) {
             /* Keys with escapes never match a path: compare raw bytes. */
@@ -394,7 +407,7 @@ static int parse_value(parser *ps, unsigned depth, unsigned live,
     switch (*ps->p) {
     case '{': rc = parse_object(ps, depth, live); break;
     case '[': rc = parse_array(ps, depth); break;
-    case '"': rc = parse_string(ps, NULL, NULL); break;
+    case '"': rc = parse_string(ps, NULL, NULL, NULL); break;
     case 't': rc = literal(ps, "true"); break;
     case 'f': rc = literal(ps, "false"); break;
     case 'n': rc = literal(ps, "null"); break;
@@ -418,6 +431,7 @@ int json_extract(const char *line, size_t len, json_field *fields,
     ps.nfields = nfields;
     for (i = 0; i < nfields; i++) {
         fields[i].found = 0;
+        fields[i].borrowed = 0;
         fields[i].value = NULL;
         fields[i].len = 0;
     }
@@ -442,8 +456,10 @@ void json_fields_release(json_field *fields, unsigned nfields)
     unsigned i;
 
     for (i = 0; i < nfields; i++) {
-        free(fields[i].value);
+        if (!fields[i].borrowed)
+            free(fields[i].value);
         fields[i].value = NULL;
+        fields[i].borrowed = 0;
         fields[i].found = 0;
     }
 }

@@ -8,15 +8,21 @@
 
 typedef struct {
     const char *path;   /* dotted key path, e.g. "meta.id" */
+    int borrow;         /* in: a string without escapes may be borrowed */
     int found;          /* set when the path exists */
     int is_string;      /* the value was a JSON string (decoded) */
-    char *value;        /* malloc'd: decoded string, or raw JSON text */
+    int borrowed;       /* value points into the line (no NUL after it) */
+    char *value;        /* malloc'd and NUL-terminated: decoded string, or
+                           raw JSON text; or borrowed */
     size_t len;         /* bytes in value */
 } json_field;
 
-/* Validates line as one JSON object and fills up to 32 fields.
- * Returns 0, or -1 with *err set (static text) and no field filled.
- * Free the values with json_fields_release. */
+/* Validates line as one JSON object and fills up to 32 fields.  A
+ * field with borrow set whose value is a string without escapes gets a
+ * pointer into line instead of a copy (the text field of a record: no
+ * copy of most of the input).  Returns 0, or -1 with *err set (static
+ * text) and no field filled.  Free the values with
+ * json_fields_release. */
 int json_extract(const char *line, size_t len, json_field *fields,
                  unsigned nfields, const char **err);
 void json_fields_release(json_field *fields, unsigned nfields);

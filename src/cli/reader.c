@@ -363,14 +363,15 @@ static void run_record(reader *r, reader_worker *w, const reader_batch *b,
     const char *raw = b->raw + j->raw_off;
     char *text = NULL;
     size_t len = 0;
+    int owned = 0;
 
     j->status = r->record_fn(r->record_ud, &j->loc, raw, j->text_len,
-                             &text, &len, &j->path, &j->note);
+                             &text, &len, &owned, &j->path, &j->note);
     if (j->status == READ_OK)
         j->status = reader_sketch_text(w, text, len, &j->err);
     else if (j->status == READ_FATAL)
         j->err = DUPFIND_ENOMEM;
-    if (text != raw)
+    if (owned)
         free(text);
 }
 
