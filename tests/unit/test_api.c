@@ -1030,6 +1030,93 @@ static void test_similarity_exact(void **state)
 }
 
 /* set_exact replaces the estimate by the exact scores. */
+/* Two small documents (at most 256 shingles each) added with their
+ * samples, which are all their shingles, are scored from them: exactly
+ * the scores of their shingle sets, without reading them again; added
+ * without samples, the same pairs get MinHash estimates.  Pairs near
+ * the threshold too: shared parts of 40 .. 160 of 200 words. */
+static void test_small_docs_scored_from_samples(void **state)
+{
+    dupfind_ctx *c1 = new_ctx(NULL), *c2 = new_ctx(NULL);
+    dupfind_doc *da, *db;
+    text t = { 0 }, u = { 0 }, tail = { 0 };
+    test_rng r = { 29 };
+    size_t shared, i, k, estimated = 0, certain = 0;
+
+    (void)state;
+    assert_int_equal(dupfind_doc_new(&da, c1), 0);
+    assert_int_equal(dupfind_doc_new(&db, c1), 0);
+    for (shared = 40; shared <= 160; shared += 10) {
+        const uint64_t *sa, *sb;
+        const uint32_t *sample;
+        size_t na, nb, ns;
+        unsigned shift;
+        double j, ab, ba;
+        dupfind_results *r1, *r2;
+        dupfind_ctx *x1 = new_ctx(NULL), *x2 = new_ctx(NULL);
+
+        /* t: 200 words; u: its first `shared`, then others */
+        random_words(&t, &r, 200, 100000);
+        random_words(&tail, &r, 200 - shared, 100000);
+        for (i = 0, k = 0; i < t.n && k < shared; i++)
+            k += t.s[i] == ' ';
+        u.n = 0;
+        text_add(&u, t.s, i);
+        text_add(&u, tail.s, tail.n);
+        build(da, t.s, t.n, 0);
+        build(db, u.s, u.n, 0);
+        dupfind_doc_sample(da, &sample, &ns, &shift);
+        assert_int_equal(shift, 0);
+        assert_int_equal(ns, dupfind_doc_shingle_count(da));
+        assert_int_equal(dupfind_ctx_add(x1, NULL, "t", 1, da), 0);
+        assert_int_equal(dupfind_ctx_add(x1, NULL, "u", 1, db), 0);
+        assert_int_equal(dupfind_ctx_add_signature(
+                             x2, NULL, "t", 1, dupfind_doc_signature(da),
+                             dupfind_doc_shingle_count(da)), 0);
+        assert_int_equal(dupfind_ctx_add_signature(
+                             x2, NULL, "u", 1, dupfind_doc_signature(db),
+                             dupfind_doc_shingle_count(db)), 0);
+        assert_int_equal(dupfind_doc_shingles(da, &sa, &na), 0);
+        assert_int_equal(dupfind_doc_shingles(db, &sb, &nb), 0);
+        dupfind_similarity_exact(sa, na, sb, nb, &j, &ab, &ba);
+        assert_int_equal(dupfind_ctx_candidates(x1, &r1), 0);
+        assert_int_equal(dupfind_ctx_candidates(x2, &r2), 0);
+        if (dupfind_results_count(r1)) {
+            const dupfind_pair *p = dupfind_results_pair(r1, 0);
+
+            assert_int_equal(p->exact, 0);
+            if (!p->uncertain) {
+                certain++;
+                assert_true(fabs(p->jaccard - j) < 1e-12);
+                assert_true(fabs(p->a_in_b - ab) < 1e-12);
+                assert_true(fabs(p->b_in_a - ba) < 1e-12);
+            }
+        } else {
+            /* dropped: surely below both thresholds of 0.5 */
+            assert_true(j < 0.5 && ab < 0.5 && ba < 0.5);
+        }
+        if (dupfind_results_count(r2)) {
+            const dupfind_pair *p = dupfind_results_pair(r2, 0);
+
+            estimated += fabs(p->jaccard - j) > 1e-9;
+        }
+        dupfind_results_free(r1);
+        dupfind_results_free(r2);
+        dupfind_ctx_free(x1);
+        dupfind_ctx_free(x2);
+    }
+    /* without samples, estimates (not one of them is exact by luck) */
+    assert_true(estimated > 5);
+    assert_true(certain > 5);
+    dupfind_doc_free(da);
+    dupfind_doc_free(db);
+    dupfind_ctx_free(c1);
+    dupfind_ctx_free(c2);
+    free(t.s);
+    free(u.s);
+    free(tail.s);
+}
+
 static void test_set_exact(void **state)
 {
     dupfind_ctx *ctx = new_ctx(NULL);
@@ -1788,6 +1875,7 @@ int main(void)
         cmocka_unit_test(test_seed),
         cmocka_unit_test(test_similarity_exact),
         cmocka_unit_test(test_set_exact),
+        cmocka_unit_test(test_small_docs_scored_from_samples),
         cmocka_unit_test(test_set_index),
         cmocka_unit_test(test_names_and_counts),
         cmocka_unit_test(test_many_documents),
