@@ -120,7 +120,7 @@ for run in $list; do
     [ "$st" = 0 ] || [ -n "$why" ] || why="exit status $st"
     awk -v c="$run" -v t0="$t0" -v t1="$t1" -v nl="$name_len" \
         -v why="$why" -v tf="$runs/$run.time" '
-        /stats: documents/ { gsub(",", ""); docs = $4; bytes = $6 }
+        /stats: documents/ { gsub(",", ""); docs = $4; bytes = $6; sh = $8 }
         /stats: candidates/ { gsub(",", ""); cand = $4; ver = $7 }
         /stats: read\+sketch/ {
             for (i = 1; i <= NF; i++) {
@@ -134,7 +134,7 @@ for run in $list; do
                 if (l ~ /^maxrss /) { split(l, x, " "); rss = x[2] }
             print c "\t" docs + 0 "\t" bytes + 0 "\t" rss + 0 "\t" cand + 0 \
                 "\t" ver + 0 "\t" rs + 0 "\t" cs + 0 "\t" vs + 0 "\t" \
-                t1 - t0 "\t" nl "\t" why
+                t1 - t0 "\t" nl "\t" why "\t" sh + 0
         }
     ' "$runs/$run.err" >>"$res"
 done
@@ -147,6 +147,7 @@ awk -v base="$base" -v million="$million" -v limit="$limit_gb" '
         ver[n] = $6; rs[n] = $7; cs[n] = $8; vs[n] = $9; w[n] = $10
         split($11, q, " ")
         nl[n] = q[1] + (q[2] ? avg_digits(d[n]) : 0); why[n] = $12
+        sh[n] = $13
         idx[$1] = n
     }
     END {
@@ -183,14 +184,17 @@ awk -v base="$base" -v million="$million" -v limit="$limit_gb" '
         # What the design keeps per document (src/ctx.c, src/cli/reader.c,
         # src/lsh.c, src/results.c): signature 128 x 4, shingle count 8,
         # name offset 8, name + NUL, reader doc_loc 32, active flag 1, band
-        # records during a pass 2 x 8 (records + radix scratch); and per
+        # records during a pass 2 x 8 (records + radix scratch), for the
+        # sample its offset, size and shift 13 and its values, 4 bytes for
+        # one shingle in 16 (these documents have more than 256); and per
         # candidate pair 8 (LSH pair list) + 40 (dupfind_pair).
-        fixed = 512 + 8 + 8 + 32 + 1 + 16
+        fixed = 512 + 8 + 8 + 32 + 1 + 16 + 13
+        spd = 4 * sh[z] / d[z] / 16
         cpd = (cand[z] - cand[a]) / (d[z] - d[a])
-        printf "design, per document: signature 512 + count 8 + name offset 8 + name %.0f + location 32 + active 1 + band records 16 = %.0f bytes\n",
-            nl[z], fixed + nl[z]
+        printf "design, per document: signature 512 + count 8 + name offset 8 + name %.0f + location 32 + active 1 + band records 16 + sample 13 + %.0f = %.0f bytes\n",
+            nl[z], spd, fixed + nl[z] + spd
         printf "        + 48 bytes per candidate pair x %.1f extra pairs per extra document = %.0f bytes; total %.0f bytes\n",
-            cpd, 48 * cpd, fixed + nl[z] + 48 * cpd
+            cpd, 48 * cpd, fixed + nl[z] + spd + 48 * cpd
         fails += target("per-document memory (slope, defaults) <= 1024 bytes",
                         slope, 1024, 1)
         printf "info  with the defaults the slope also holds what exact verification keeps: the sorted shingles of big documents (up to 256 MiB) and of the documents it reads again; --verify=estimate keeps neither: %.0f bytes\n",
