@@ -112,14 +112,11 @@ struct inputs {
     void *ud;
     int trouble;             /* something could not be read */
     int stop;                /* on_file asked to stop */
-    void *seen;              /* files queued, by device and inode */
 };
 /* A command-line operand: file, directory (walked) or "-" (a list). */
 void inputs_operand(inputs *in, const char *path);
 /* A list of paths, one per line or NUL-terminated, from f. */
 void inputs_list(inputs *in, FILE *f, const char *what);
-/* Frees what the walk keeps (the set of files seen). */
-void inputs_release(inputs *in);
 
 /* Reading and sketching on all cores (reader.c). */
 #define READER_BATCH 1024   /* documents sketched between commits */

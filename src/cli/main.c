@@ -830,7 +830,6 @@ cleanup:
     free(rank);
     baseline_free(accepted);
     dupfind_results_free(res);
-    inputs_release(&in);
     reader_free(r.rd);
     records_free(r.rs);
     dupfind_ctx_free(r.ctx);

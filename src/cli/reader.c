@@ -45,11 +45,68 @@
 #define READER_RAW_KEEP (16u << 20) /* raw record bytes a batch keeps */
 #define READER_INFLIGHT 3          /* batches queued or being filled */
 
+/* The regular files committed so far, by device and inode, so a file
+ * named twice (or reached again through a link) is one document: the
+ * first in input order, as its place in the queue decides. */
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+} file_id;
+
+typedef struct {
+    file_id *slot;     /* ino == 0 && dev == 0 marks an empty slot */
+    size_t cap, n;     /* power of two; entries */
+} file_set;
+
+static size_t file_hash(const file_id *f, size_t mask)
+{
+    uint64_t h = ((uint64_t)f->dev * 0x9E3779B97F4A7C15ULL) ^
+                 ((uint64_t)f->ino * 0xC2B2AE3D27D4EB4FULL);
+    return (size_t)(h ^ h >> 29) & mask;
+}
+
+/* Returns 1 if f was new (and adds it), 0 if seen, -1 out of memory. */
+static int file_set_add(file_set *s, const file_id *f)
+{
+    size_t i, mask;
+
+    if (f->dev == 0 && f->ino == 0)
+        return 1;                      /* cannot be told apart: read it */
+    if (2 * (s->n + 1) > s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 256, j;
+        file_id *ns = calloc(ncap, sizeof(*ns));
+
+        if (!ns)
+            return -1;
+        for (j = 0; j < s->cap; j++) {
+            if (s->slot[j].dev == 0 && s->slot[j].ino == 0)
+                continue;
+            for (i = file_hash(&s->slot[j], ncap - 1);
+                 ns[i].dev || ns[i].ino; i = (i + 1) & (ncap - 1))
+                ;
+            ns[i] = s->slot[j];
+        }
+        free(s->slot);
+        s->slot = ns;
+        s->cap = ncap;
+    }
+    mask = s->cap - 1;
+    for (i = file_hash(f, mask); s->slot[i].dev || s->slot[i].ino;
+         i = (i + 1) & mask)
+        if (s->slot[i].dev == f->dev && s->slot[i].ino == f->ino)
+            return 0;
+    s->slot[i] = *f;
+    s->n++;
+    return 1;
+}
+
 struct reader_worker {
     dupfind_doc *doc;          /* builder owned by this worker */
     unsigned char *buf;        /* READ_CHUNK bytes */
     unsigned char *conv;       /* UTF-16 converted to UTF-8, or NULL */
     uint64_t bytes;            /* bytes of the last document read */
+    file_id id;                /* the last file opened, when regular */
+    int has_id;                /* ... id is set */
 };
 
 typedef struct {
@@ -69,6 +126,8 @@ typedef struct {
     uint64_t shingles;         /* distinct shingles */
     uint64_t bytes;            /* bytes read */
     uint64_t *kept;            /* owned: its sorted shingles, when big */
+    file_id id;                /* the file read, when has_id */
+    int has_id;                /* a regular file was opened */
     uint32_t *sample;          /* owned: its sample (dupfind_doc_sample) */
     size_t nsample;            /* entries */
     unsigned sample_shift;     /* taken with this shift */
@@ -133,6 +192,7 @@ struct reader {
     size_t kept_bytes;         /* bytes kept so far */
     kept_set *kept;            /* by ascending id */
     size_t nkept, kept_cap;    /* entries */
+    file_set seen;             /* regular files committed */
     int trouble;               /* an input could not be read */
     int fatal;                 /* out of memory */
     int stop;                  /* a commit failed: drop later batches */
@@ -232,6 +292,7 @@ read_status reader_read(const cli_options *opt, reader_worker *w,
 
     *err = 0;
     w->bytes = 0;
+    w->has_id = 0;
     memset(&u16, 0, sizeof(u16));
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
@@ -249,8 +310,13 @@ read_status reader_read(const cli_options *opt, reader_worker *w,
         return READ_ERROR;
     }
     if (!operand && !S_ISREG(st.st_mode)) {
-        close(fd);                 /* replaced since the walk saw it */
+        close(fd);                 /* not a regular file (any more) */
         return READ_SKIP;
+    }
+    if (S_ISREG(st.st_mode)) {
+        w->id.dev = st.st_dev;
+        w->id.ino = st.st_ino;
+        w->has_id = 1;
     }
     if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
         close(fd);                 /* /dev/zero would never end */
@@ -424,9 +490,12 @@ static void run_job(reader *r, reader_worker *w, reader_batch *b, size_t i)
         run_record(r, w, b, j);
     else if (j->text)
         j->status = reader_sketch_text(w, j->text, j->text_len, &j->err);
-    else
+    else {
         j->status = reader_read(r->opt, w, j->path, j->operand, &j->err,
                                 &j->loc);
+        j->id = w->id;
+        j->has_id = w->has_id;
+    }
     j->bytes = w->bytes;
     if (j->status == READ_OK)
         job_sketched(r, b, j, i, w->doc);
@@ -581,6 +650,17 @@ static void commit(reader *r, reader_batch *b)
             job_release(j);        /* after a failed commit: as if never
                                       queued, for every -j alike */
             continue;
+        }
+        if (j->has_id) {
+            rc = file_set_add(&r->seen, &j->id);
+            if (rc == 0) {
+                job_release(j);    /* the same file again: nothing */
+                continue;
+            }
+            if (rc < 0) {
+                cli_error("%s: %s", j->path, strerror(ENOMEM));
+                r->fatal = r->trouble = 1;
+            }
         }
         switch (j->status) {
         case READ_OK:
@@ -1048,6 +1128,7 @@ void reader_free(reader *r)
         free(b->sigs);
     }
     free(r->locs);
+    free(r->seen.slot);
     while (r->nkept)
         free(r->kept[--r->nkept].set);
     free(r->kept);
