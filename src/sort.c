@@ -24,7 +24,7 @@ static int cmp_u64(const void *x, const void *y)
 
 /* One body, inlined twice below so that each digit width is a constant
  * (the compiler then unrolls the counting loop over the passes). */
-static inline __attribute__((always_inline)) void
+static inline __attribute__((always_inline)) uint64_t *
 radix_sort_bits(uint64_t *a, uint64_t *tmp, size_t n, unsigned lo,
                 const unsigned bits)
 {
@@ -57,18 +57,25 @@ radix_sort_bits(uint64_t *a, uint64_t *tmp, size_t n, unsigned lo,
         src = dst;
         dst = swap;
     }
-    if (src != a)
-        memcpy(a, src, n * sizeof(*a));
+    return src;
+}
+
+uint64_t *radix_sort_u64_where(uint64_t *a, uint64_t *tmp, size_t n,
+                               unsigned lo)
+{
+    if (n < 2)
+        return a;
+    if (n < NARROW_BELOW)
+        return radix_sort_bits(a, tmp, n, lo, NARROW_BITS);
+    return radix_sort_bits(a, tmp, n, lo, WIDE_BITS);
 }
 
 void radix_sort_u64_from(uint64_t *a, uint64_t *tmp, size_t n, unsigned lo)
 {
-    if (n < 2)
-        return;
-    if (n < NARROW_BELOW)
-        radix_sort_bits(a, tmp, n, lo, NARROW_BITS);
-    else
-        radix_sort_bits(a, tmp, n, lo, WIDE_BITS);
+    uint64_t *src = radix_sort_u64_where(a, tmp, n, lo);
+
+    if (src != a)
+        memcpy(a, src, n * sizeof(*a));
 }
 
 /* At most 2^20 buckets (4 MiB of counters); larger inputs fill them

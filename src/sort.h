@@ -16,6 +16,12 @@
  * The result ends up in a. */
 void radix_sort_u64_from(uint64_t *a, uint64_t *tmp, size_t n, unsigned lo);
 
+/* radix_sort_u64_from, but the result is left where the last pass put
+ * it, a or tmp, and the pointer to it returned: callers that read the
+ * sorted values once anyway save the copy of n values back into a. */
+uint64_t *radix_sort_u64_where(uint64_t *a, uint64_t *tmp, size_t n,
+                               unsigned lo);
+
 /* Sorts the nonzero values of src[0 .. n) into dst and returns their
  * number; zeros are skipped (a hash table's empty slots).  For hashes:
  * with uniform values a counting pass on the top bits leaves buckets of
