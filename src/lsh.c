@@ -134,6 +134,7 @@ static uint64_t band_seed(uint64_t seed, unsigned band, unsigned rows)
 /* What one worker owns. */
 typedef struct {
     uint64_t *tmp;            /* radix sort scratch, m records */
+    uint64_t *once;           /* 2-bit counters of keys, see drop_alone */
     uint64_t *pairs;          /* pairs kept, a << 32 | b */
     size_t n, cap;            /* count, capacity of pairs */
 } lsh_worker;
@@ -157,6 +158,7 @@ typedef struct lsh_job {
     uint32_t m;               /* active documents */
     uint32_t n;               /* documents */
     uint64_t seed;            /* of the band keys */
+    unsigned once_bits;       /* log2 of the counters in worker's once */
     const lsh_filter *filter; /* NULL: keep every pair */
     const uint8_t *bytes;     /* n * k low bytes of sig, or NULL */
     const double *drop_below; /* k + 1 size ratios, see drop_table */
@@ -286,6 +288,47 @@ static size_t bucket_end(const uint64_t *rec, size_t i, size_t m)
     return j;
 }
 
+/* Slot of a key among the 2^bits counters of drop_alone.  Single-row
+ * keys are MinHash values, crowded at the low end: mixed first. */
+static size_t once_slot(uint64_t rec, unsigned bits)
+{
+    return (size_t)((uint32_t)(rec >> 32) * 0x9E3779B1u) >> (32 - bits);
+}
+
+/* Moves the records of rec[0 .. m) whose key may occur more than once
+ * to out, in order, and returns their number.  Each key counts to 2 in
+ * a 2-bit counter of the slot it hashes to (32 a word of once, which
+ * holds 2^bits of them), so a key alone in its slot and bucket is
+ * dropped; one that shares its slot with another key stays, to be
+ * dropped after sorting.  Three in four records of a single-row band at
+ * a million documents are alone in their bucket: with 2^23 slots
+ * (2 MiB) a tenth of those stay, and the radix sort then moves a third
+ * of the records. */
+static size_t drop_alone(const uint64_t *rec, size_t m, uint64_t *once,
+                         unsigned bits, uint64_t *out)
+{
+    size_t i, n = 0;
+
+    memset(once, 0, ((size_t)1 << bits) / 32 * sizeof(*once));
+    for (i = 0; i < m; i++) {
+        size_t h = once_slot(rec[i], bits);
+        uint64_t *wd = &once[h / 32];
+        unsigned sh = (unsigned)(h % 32) * 2;
+
+        *wd |= (uint64_t)1 << (sh + (unsigned)(*wd >> sh & 1));
+    }
+    for (i = 0; i < m; i++) {
+        size_t h = once_slot(rec[i], bits);
+
+        out[n] = rec[i];
+        n += once[h / 32] >> ((h % 32) * 2 + 1) & 1;
+    }
+    return n;
+}
+
+/* Counters of drop_alone: 2^23 (2 MiB) at most. */
+#define LSH_ONCE_BITS 23
+
 /* Task g of the second phase: sorts the records of the group's band g,
  * notes the buckets the cap skips and keeps, at the front of the
  * records, the members of the buckets that make pairs.  Three in four
@@ -298,14 +341,15 @@ static int sort_records(lsh_job *job, lsh_worker *w, unsigned g)
     uint64_t *rec = job->rec[g], *src;
     lsh_skipped *sk = &job->skipped[job->first + g];
     uint32_t cap = job->conf->cap;
-    size_t i, j, x, nmem = 0;
+    size_t i, j, x, m, nmem = 0;
 
     /* Sorting by the key bits only is stable, and records were made in
      * id order: ids ascend within a run of equal keys. */
-    src = radix_sort_u64_where(rec, w->tmp, job->m, 32);
+    m = drop_alone(rec, job->m, w->once, job->once_bits, w->tmp);
+    src = radix_sort_u64_where(w->tmp, rec, m, 32);
     /* When src is rec, members are written no further than read. */
-    for (i = 0; i < job->m; i = j) {
-        j = bucket_end(src, i, job->m);
+    for (i = 0; i < m; i = j) {
+        j = bucket_end(src, i, m);
         if (j - i < 2)
             continue;
         if (cap && j - i > cap) {
@@ -716,8 +760,15 @@ int lsh_candidates_filter(const uint32_t *sig, unsigned k, uint32_t n,
     for (g = 0; g < nrec; g++)
         if (!(job.rec[g] = bigmem_alloc((size_t)m * sizeof(uint64_t))))
             goto cleanup;
+    /* About 8 counters per active document, at least 64 (a word). */
+    for (job.once_bits = 6; job.once_bits < LSH_ONCE_BITS &&
+                            ((size_t)1 << job.once_bits) < 8 * (size_t)m;
+         job.once_bits++)
+        ;
     for (t = 0; t < job.nw; t++)
-        if (!(w[t].tmp = bigmem_alloc((size_t)m * sizeof(uint64_t))))
+        if (!(w[t].tmp = bigmem_alloc((size_t)m * sizeof(uint64_t))) ||
+            !(w[t].once = bigmem_alloc(((size_t)1 << job.once_bits) / 32 *
+                                       sizeof(uint64_t))))
             goto cleanup;
     for (ci = 0; ci < nconf; ci++)
         if ((rc = run_config(&job, &conf[ci])) < 0)
@@ -727,7 +778,9 @@ int lsh_candidates_filter(const uint32_t *sig, unsigned k, uint32_t n,
      * the list is the same for any number of them. */
     for (t = 0; t < job.nw; t++) {
         free(w[t].tmp);
+        free(w[t].once);
         w[t].tmp = NULL;
+        w[t].once = NULL;
         npairs += w[t].n;
     }
     for (g = 0; g < LSH_GROUP; g++) {
@@ -757,6 +810,7 @@ int lsh_candidates_filter(const uint32_t *sig, unsigned k, uint32_t n,
 cleanup:
     for (t = 0; t < LSH_GROUP; t++) {
         free(w[t].tmp);
+        free(w[t].once);
         free(w[t].pairs);
     }
     for (g = 0; g < LSH_GROUP; g++)
