@@ -35,10 +35,13 @@
  * the band number and row count), or for a single row the MinHash value
  * itself.  The records of LSH_GROUP bands are made in one pass over the
  * signatures (16 single rows are one cache line of each), then each
- * band's are radix-sorted on the key bits; runs of equal keys are the
- * buckets (two different bands meeting on a 32-bit key only make a
- * candidate that verification drops).  Bands are independent: sorting
- * and pairing run on up to LSH_GROUP threads, a band at a time.
+ * band's records whose key is surely met once are dropped (2-bit
+ * counters of hashed keys: three in four records of a single-row band
+ * at a million documents) and the rest radix-sorted on the key bits;
+ * runs of equal keys are the buckets (two different bands meeting on a
+ * 32-bit key only make a candidate that verification drops).  Bands
+ * are independent: sorting and pairing run on up to LSH_GROUP threads,
+ * a band at a time.
  *
  * A pair is judged once per configuration, in the first band where its
  * rows are equal and the bucket was not skipped (met_earlier() looks
