@@ -3,7 +3,8 @@
  * two kinds of input dupfind gives it:
  *
  *   table  a hash set's slot array (shingle_set_sorted): n slots, a
- *          given percentage nonzero, the rest zero (empty slots);
+ *          given percentage nonzero, the rest zero (empty slots); 100%
+ *          for a small document's sample (doc.c, sample_settle);
  *   vec    a big document's shingle array (doc.c, vec_settle): n random
  *          64-bit hashes of which about 20% repeat an earlier one.
  *
@@ -83,8 +84,10 @@ static int check(const uint64_t *src, size_t n, const uint64_t *dst,
 int main(int argc, char **argv)
 {
     static const struct { size_t n; int pct; } cases[] = {
-        { 1024, 5 }, { 1024, 50 }, { 16384, 5 }, { 16384, 50 },
-        { 32768, 25 },
+        { 64, 100 }, { 1024, 5 }, { 1024, 50 }, { 4096, 17 },
+        { 16384, 5 }, { 16384, 50 },
+        { 32768, 5 }, { 32768, 25 }, { 32768, 50 }, { 65536, 1 },
+        { 65536, 25 },
         { 16384, -1 }, { 65536, -1 }, { 262144, -1 }, { 1048576, -1 },
         { 4194304, -1 },
     };

@@ -23,12 +23,15 @@ uint64_t *radix_sort_u64_where(uint64_t *a, uint64_t *tmp, size_t n,
                                unsigned lo);
 
 /* Sorts the nonzero values of src[0 .. n) into dst and returns their
- * number; zeros are skipped (a hash table's empty slots).  For hashes:
- * with uniform values a counting pass on the top bits leaves buckets of
- * about two, and one insertion sort over the whole array then only moves
- * values within their bucket, so it is two passes over the data instead
- * of the six of the radix sort.  Values that crowd one bucket (not
- * hashes) are radix-sorted instead.  dst must not overlap src. */
+ * number m; zeros are skipped (a hash table's empty slots), repeats
+ * kept.  Made for hashes: hash-set tables (n <= 16,384) take a counting
+ * pass on the top bits into about m / 2 buckets and one insertion sort,
+ * which then only moves values within their bucket; larger inputs an
+ * MSD pass into cache-sized buckets, each finished by two LSD passes and
+ * an insertion sort (see sort.c).  Values that crowd a bucket (not
+ * hashes) are radix-sorted instead.  Writes only dst[0 .. m); dst must
+ * not overlap src.  Allocates a scratch of one bucket for large n; if
+ * that fails, falls back to sort_u64 (and that one to qsort). */
 size_t sort_hashes_u64(const uint64_t *src, size_t n, uint64_t *dst);
 
 /* Sorts n values ascending; allocates scratch, falls back to qsort when

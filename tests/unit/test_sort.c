@@ -1,6 +1,7 @@
 /*
  * test_sort.c - unit tests of sort.c: the LSD radix sort on a leading
- * 64-bit key (8- and 16-byte elements) and sort_u64, against qsort.
+ * 64-bit key (8- and 16-byte elements), sort_u64 and sort_hashes_u64
+ * (both its table and MSD paths, crowded inputs), against qsort.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -195,49 +196,125 @@ static void test_radix_from_key_id(void **state)
     free(tmp);
 }
 
-/* sort_u64 of no values must not hand a null pointer to qsort: C11
- * 7.22.5 wants valid pointers even for zero elements, and a build with
- * DUPFIND_SANITIZE=undefined aborts.  lsh_candidates() does exactly
- * that whenever a corpus has no candidate pair (pairs_compact(NULL, 0)),
- * so under UBSan unit_lsh and unit_api abort too. */
+/* Checks sort_hashes_u64(src, n) against qsort of its nonzero values;
+ * dst has room for exactly those (plus guards that must stay). */
+static void check_sort_hashes(const uint64_t *src, size_t n, const char *what)
+{
+    uint64_t *ref = malloc((n + 1) * sizeof(*ref)), *dst;
+    size_t i, m = 0, got;
+
+    assert_non_null(ref);
+    for (i = 0; i < n; i++)
+        if (src[i])
+            ref[m++] = src[i];
+    qsort(ref, m, sizeof(*ref), test_cmp_u64);
+    dst = malloc((m + 4) * sizeof(*dst));
+    assert_non_null(dst);
+    memset(dst, 0xA5, (m + 4) * sizeof(*dst));
+    got = sort_hashes_u64(src, n, dst);
+    if (got != m || memcmp(dst, ref, m * sizeof(*ref)) != 0) {
+        print_error("%s n %zu: %zu values, want %zu, or order differs\n",
+                    what, n, got, m);
+        fail();
+    }
+    for (i = m; i < m + 4; i++)
+        assert_true(dst[i] == 0xA5A5A5A5A5A5A5A5ULL);
+    free(ref);
+    free(dst);
+}
+
 /* sort_hashes_u64 gives the nonzero values sorted, for every key kind
- * (crowded ones take the radix path) and sizes up to past its largest
- * bucket table, with zeros mixed in. */
+ * (crowded ones take the radix path) and sizes on both sides of the
+ * table / MSD split (16,384) and of the MSD pass's bucket counts (one
+ * more bit from 2 * 1,024 values a bucket, at most 2^9), with zeros
+ * mixed in. */
 static void test_sort_hashes(void **state)
 {
-    static const size_t more[] = { 3000000 };
+    static const size_t more[] = { 16383, 16384, 16385, 32767, 32768,
+                                   65537, 524287, 1048576, 3000000 };
+    size_t nsizes = sizeof(sizes) / sizeof(sizes[0]);
+    size_t nmore = sizeof(more) / sizeof(more[0]);
     int kind;
     size_t si, i;
 
     (void)state;
     for (kind = 0; kind < K_COUNT; kind++)
-    for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]) + 1; si++) {
-        size_t n = si < sizeof(sizes) / sizeof(sizes[0]) ? sizes[si]
-                   : kind == K_RANDOM ? more[0] : 0;
+    for (si = 0; si < nsizes + nmore; si++) {
+        size_t n = si < nsizes ? sizes[si] : more[si - nsizes];
         uint64_t *src = malloc((n + 1) * sizeof(*src));
-        uint64_t *dst = malloc((n + 1) * sizeof(*dst));
-        uint64_t *ref = malloc((n + 1) * sizeof(*ref));
         test_rng r = { 300 + (uint64_t)kind };
-        size_t m = 0, got;
 
+        if (n > 100000 && kind != K_RANDOM && kind != K_DUPS)
+            continue;           /* keep the run short */
         assert_non_null(src);
-        assert_non_null(dst);
-        assert_non_null(ref);
-        for (i = 0; i < n; i++) {
+        for (i = 0; i < n; i++)
             src[i] = i % 5 == 1 ? 0 : gen_key(&r, kind, i, n);
-            if (src[i])
-                ref[m++] = src[i];
-        }
-        sort_u64(ref, m);
-        got = sort_hashes_u64(src, n, dst);
-        assert_int_equal(got, m);
-        assert_memory_equal(dst, ref, m * sizeof(*ref));
+        check_sort_hashes(src, n, "kind");
         free(src);
-        free(dst);
-        free(ref);
     }
 }
 
+/* Big documents' arrays: uniform hashes with repeats (20% copies of an
+ * earlier value, and one value taking 5% of all), no or few zeros. */
+static void test_sort_hashes_repeats(void **state)
+{
+    static const size_t ns[] = { 16385, 100000, 1 << 20 };
+    size_t k, i;
+
+    (void)state;
+    for (k = 0; k < sizeof(ns) / sizeof(ns[0]); k++) {
+        size_t n = ns[k];
+        uint64_t *src = malloc(n * sizeof(*src));
+        test_rng r = { 77 + k };
+
+        assert_non_null(src);
+        for (i = 0; i < n; i++) {
+            uint64_t x = rng_below(&r, 100);
+
+            src[i] = x < 20 && i ? src[rng_below(&r, i)]
+                     : x < 25 ? 0x8000000000000001ULL : rng_next(&r);
+        }
+        src[n / 2] = 0;
+        check_sort_hashes(src, n, "repeats");
+        free(src);
+    }
+}
+
+/* Inputs that are not uniform: values crowding one MSD bucket (10%,
+ * sharing their top 40 bits: that bucket alone is radix-sorted; 40%:
+ * the whole input is), all zeros, a single nonzero value, and a sparse
+ * large input (1% nonzero). */
+static void test_sort_hashes_crowded(void **state)
+{
+    static const unsigned pct[] = { 10, 40 };
+    size_t n = 200000, k, i;
+    uint64_t *src = malloc(n * sizeof(*src));
+    test_rng r = { 4242 };
+
+    (void)state;
+    assert_non_null(src);
+    for (k = 0; k < sizeof(pct) / sizeof(pct[0]); k++) {
+        for (i = 0; i < n; i++)
+            src[i] = rng_below(&r, 100) < pct[k]
+                     ? 0x123456789A000000ULL | rng_below(&r, 1u << 24)
+                     : rng_next(&r);
+        check_sort_hashes(src, n, "crowded");
+    }
+    memset(src, 0, n * sizeof(*src));
+    check_sort_hashes(src, n, "zeros");
+    src[n - 1] = 12345;
+    check_sort_hashes(src, n, "one value");
+    for (i = 0; i < n; i++)
+        src[i] = rng_below(&r, 100) == 0 ? rng_next(&r) : 0;
+    check_sort_hashes(src, n, "sparse");
+    free(src);
+}
+
+/* sort_u64 of no values must not hand a null pointer to qsort: C11
+ * 7.22.5 wants valid pointers even for zero elements, and a build with
+ * DUPFIND_SANITIZE=undefined aborts.  lsh_candidates() does exactly
+ * that whenever a corpus has no candidate pair (pairs_compact(NULL, 0)),
+ * so under UBSan unit_lsh and unit_api abort too. */
 static void test_sort_u64_null_empty(void **state)
 {
     (void)state;
@@ -268,6 +345,8 @@ int main(void)
         cmocka_unit_test(test_trivial_sizes),
         cmocka_unit_test(test_sort_u64_null_empty),
         cmocka_unit_test(test_sort_hashes),
+        cmocka_unit_test(test_sort_hashes_repeats),
+        cmocka_unit_test(test_sort_hashes_crowded),
     };
 
     return cmocka_run_group_tests_name("sort", tests, NULL, NULL);
