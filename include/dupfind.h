@@ -195,7 +195,7 @@ DUPFIND_API int dupfind_doc_shingles(dupfind_doc *doc,
 /* The document's sample: the low 32 bits of those of its distinct
  * shingle hashes (as dupfind_doc_shingles gives them) that are below
  * 2^(32 - *shift), sorted ascending, distinct.  *shift is 4 (about one
- * shingle in 16), or 0 (all of them) for a document of at most 128
+ * shingle in 16), or 0 (all of them) for a document of at most 256
  * distinct shingles.  Every document samples the same shingles, so two
  * samples bound how much two documents share where their signatures
  * cannot (a small document in a large one), and give two small

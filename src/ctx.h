@@ -52,7 +52,7 @@ struct dupfind_ctx {
  * the containment of a small document in a large one, which the
  * signatures cannot, and gives two small documents their overlap
  * outright (see verify_sample_rejects, verify_full_sets).  4 bytes a
- * value: a quarter of a byte a shingle, at most 512 bytes for a small
+ * value: a quarter of a byte a shingle, at most 1 KiB for a small
  * document.  Two different shingles pass for one with a chance of
  * 2^-32 per comparison (2^-28 in the sampled range). */
 #define DOC_SAMPLE_SHIFT 4
