@@ -48,6 +48,13 @@ static void wilson(double x, double n, double z, double *lo, double *hi)
     half = z / (1.0 + z2 / n) * sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
     *lo = mid - half < 0 ? 0 : mid - half;
     *hi = mid + half > 1 ? 1 : mid + half;
+    /* At p = 0 or 1 the interval ends at 0 or 1 exactly; rounding can
+     * leave it a hair short (18 of 18 gave 1 - 1e-16), which made
+     * identical documents fail --threshold=1. */
+    if (x <= 0)
+        *lo = 0;
+    if (x >= n)
+        *hi = 1;
 }
 
 void verify_estimate(dupfind_pair *p, const uint32_t *sa,

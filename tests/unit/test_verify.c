@@ -313,6 +313,33 @@ static void test_sample_rejects(void **state)
     assert_false(sample_case(0, 0, 0, 0.5, 0.5));
 }
 
+/* Samples all shared: identical documents are never ruled out, even at
+ * --threshold=1 (the interval's upper end is 1 exactly, not 1 less a
+ * rounding error: 18 of 18 once gave 1 - 1e-16).  And at most the
+ * counts of a pair: 128 equal slots of 128 keep a pair at t = 1. */
+static void test_all_shared_kept(void **state)
+{
+    dupfind_pair p;
+    uint32_t sig[128];
+    size_t n;
+
+    (void)state;
+    for (n = 1; n <= 1000; n++) {
+        assert_false(verify_sample_rejects((double)n, (double)n, (double)n,
+                                           1.0, 0));
+        assert_false(verify_sample_rejects((double)n, (double)n,
+                                           (double)(n + n / 2), 0.1, 1.0));
+    }
+    for (n = 0; n < 128; n++)
+        sig[n] = (uint32_t)(n * 2654435761u);
+    for (n = 1; n <= 5000; n += 7) {
+        memset(&p, 0, sizeof(p));
+        verify_estimate(&p, sig, sig, 128, n, n, 1.0, 0);
+        assert_true(p.jaccard == 1.0);
+        assert_true(p.uncertain || p.jaccard >= 1.0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_estimate_uncertain_jaccard),
         cmocka_unit_test(test_estimate_uncertain_containment),
         cmocka_unit_test(test_sample_rejects),
+        cmocka_unit_test(test_all_shared_kept),
     };
 
     return cmocka_run_group_tests_name("verify", tests, NULL, NULL);
