@@ -3,7 +3,7 @@
  * shingles of one document.
  *
  * A shingle is a run of k consecutive tokens.  Each token is hashed once
- * (XXH3-64, tokenize.c); the k token hashes t_0 (oldest) .. t_{k-1} of a
+ * (tokenize.c); the k token hashes t_0 (oldest) .. t_{k-1} of a
  * window are combined by a cyclic polynomial (Cohen 1997; Lemire and
  * Kaser, "Recursive n-gram hashing is pairwise independent, at best",
  * 2010):

@@ -5,7 +5,7 @@
  * distinct shingles, of
  *
  *     h_i(x) = (a_i * x + b_i) mod 2^32,   x = top 32 bits of the shingle
- *                                              hash (XXH3-64)
+ *                                              hash (shingle.h)
  *
  * with a_i odd and b_i arbitrary, both drawn per slot from splitmix64
  * seeded with the context seed.  Every slot has its own multiplier:

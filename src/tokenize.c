@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include <utf8proc.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 #include "tokenize.h"
@@ -26,20 +29,114 @@
 
 #define REPLACEMENT 0xFFFD
 
-uint64_t tokenize_hash(const void *bytes, size_t len, uint64_t seed)
+/* Token hash (tokenize.h).  A token of up to 16 bytes - nearly every
+ * word - is read as two little-endian 64-bit words, zero-padded, and
+ * mixed with no branch on its length: XXH3's own short-input paths
+ * branch three ways on the length (1-3, 4-8, 9-16 bytes), which word
+ * lengths make unpredictable, at 15-20 cycles a miss.  The mix is a
+ * multiply-fold of the two keyed halves (the 128-bit product's halves
+ * XORed, as in XXH3's 9-16 byte path and wyhash), the length and the
+ * first half rotated added in (so a half equal to its key does not
+ * cancel the other), then a xorshift-multiply finaliser.  Longer tokens
+ * go through XXH3-64, streamed past the word buffer (same value). */
+#define TOK_K0 0x8a5cd789635d2dffULL   /* keys: digits of pi, e, phi */
+#define TOK_K1 0x121fd2155c472f96ULL
+#define TOK_K2 0x9e3779b97f4a7c15ULL
+#define TOK_K3 0xff51afd7ed558ccdULL
+
+static inline uint64_t mul_fold64(uint64_t a, uint64_t b)
 {
-    return XXH3_64bits_withSeed(bytes, len, seed);
+#if defined(__SIZEOF_INT128__)
+    unsigned __int128 m = (unsigned __int128)a * b;
+
+    return (uint64_t)m ^ (uint64_t)(m >> 64);
+#else
+    uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+    uint64_t lo = (mid << 32) | (uint32_t)ll;
+    uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+
+    return lo ^ hi;
+#endif
 }
 
-/* tokenize_hash of a word, inlined for words of up to 16 bytes (nearly
- * all): XXH3_64bits_withSeed's first branch, called directly, since the
- * whole function is too large for the compiler to inline.  The same
- * value (the tokenizer tests compare with tokenize_hash). */
+static inline uint64_t short_mix(uint64_t lo, uint64_t hi, size_t len,
+                                 uint64_t seed)
+{
+    uint64_t a = lo ^ (TOK_K0 + seed), b = hi ^ (TOK_K1 - seed);
+    uint64_t x = mul_fold64(a, b) + (a << 23 | a >> 41) +
+                 (uint64_t)len * TOK_K2;
+
+    x ^= x >> 32;
+    x *= TOK_K3;
+    x ^= x >> 29;
+    return x;
+}
+
+static inline uint64_t read_le64(const unsigned char *b)
+{
+    uint64_t v;
+
+    memcpy(&v, b, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+uint64_t tokenize_hash(const void *bytes, size_t len, uint64_t seed)
+{
+    unsigned char b[16] = { 0 };
+
+    if (len > 16)
+        return XXH3_64bits_withSeed(bytes, len, seed);
+    if (len)
+        memcpy(b, bytes, len);
+    return short_mix(read_le64(b), read_le64(b + 8), len, seed);
+}
+
+/* The bytes of a word of up to 16 bytes, zero-padded: a mask table read
+ * at 16 - len gives len bytes of 0xff, then zeros. */
+static const unsigned char len_mask[32] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
+
+/* tokenize_hash of the word p[0 .. len), 1 <= len <= 16, its bytes
+ * ORed with fold (0x20 folds ASCII letters and keeps digits; 0 for
+ * bytes already folded), with 16 bytes readable at p: no copy, no
+ * branch. */
+static inline uint64_t hash16(const unsigned char *p, size_t len,
+                              unsigned char fold, uint64_t seed)
+{
+#if defined(__SSE2__) && !(defined(__BYTE_ORDER__) && \
+                           __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+    __m128i v = _mm_loadu_si128((const __m128i *)p);
+    __m128i m = _mm_loadu_si128((const __m128i *)(len_mask + 16 - len));
+
+    v = _mm_and_si128(_mm_or_si128(v, _mm_set1_epi8((char)fold)), m);
+    return short_mix((uint64_t)_mm_cvtsi128_si64(v),
+                     (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v)),
+                     len, seed);
+#else
+    uint64_t lo = read_le64(p), hi = read_le64(p + 8);
+    uint64_t f = fold * 0x0101010101010101ULL;
+    unsigned s = 8 * (unsigned)(len < 8 ? len : 8);
+
+    lo = (lo | f) & (s == 64 ? ~0ULL : ~(~0ULL << s));
+    hi = (hi | f) & (len > 8 ? ~0ULL >> (128 - 8 * len) : 0);
+    return short_mix(lo, hi, len, seed);
+#endif
+}
+
+/* tokenize_hash of the word buffer's first len bytes (the buffer has
+ * room for the 16-byte read). */
 static inline uint64_t word_hash(const unsigned char *b, size_t len,
                                  uint64_t seed)
 {
     if (len <= 16)
-        return XXH3_len_0to16_64b(b, len, XXH3_kSecret, seed);
+        return hash16(b, len, 0, seed);
     return XXH3_64bits_withSeed(b, len, seed);
 }
 
@@ -201,8 +298,6 @@ static size_t ascii_span(const unsigned char *p, size_t i, size_t n)
 #define ASCII_FOLD(c) ((unsigned char)((c) | 0x20))
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
-
 /* Bit i set when p[i] (ASCII) is a letter or digit, for 16 bytes. */
 static inline unsigned word_mask16(const unsigned char *p)
 {
@@ -285,8 +380,10 @@ static void word_append_ascii(tokenizer *tok, const unsigned char *p,
  * begins where a set bit follows a clear one and ends at the next clear
  * bit.  A word found whole is folded and hashed straight away; one that
  * touches either end of the run goes through the word buffer, because
- * the text around the run may continue it. */
-static void ascii_run(tokenizer *tok, const unsigned char *p, size_t n)
+ * the text around the run may continue it.  avail bytes (>= n) may be
+ * read at p. */
+static void ascii_run(tokenizer *tok, const unsigned char *p, size_t n,
+                      size_t avail)
 {
     size_t base, ws = 0;
     int open = tok->word_len > 0;   /* a word is open (started at ws) */
@@ -315,6 +412,12 @@ static void ascii_run(tokenizer *tok, const unsigned char *p, size_t n)
             if (!open) {
                 ws = pos;
                 open = 1;
+                continue;
+            }
+            if (!cont && pos - ws <= 16 && ws + 16 <= avail) {
+                /* Nearly every word: hashed where it lies. */
+                emit_token(tok, hash16(p + ws, pos - ws, 0x20, tok->seed));
+                open = 0;
                 continue;
             }
             if (cont || pos - ws > TOKENIZE_WORD_BUF) {
@@ -611,7 +714,7 @@ int tokenize_feed(tokenizer *tok, const unsigned char *p, size_t n)
             i++;
             if (i < end) {
                 emit_held(tok);
-                ascii_run(tok, p + i, end - 1 - i);
+                ascii_run(tok, p + i, end - 1 - i, n - i);
                 hold(tok, p[end - 1], NULL);
                 i = end;
             }

@@ -4,7 +4,8 @@
  * Bytes are decoded as UTF-8 (an invalid or truncated sequence becomes one
  * U+FFFD per maximal invalid subpart, as the Unicode standard recommends),
  * normalised to NFKC with full case folding (utf8proc), and split into
- * tokens.  A token is hashed once with XXH3-64 (seeded) and handed to the
+ * tokens.  A token is hashed once (seeded; tokenize.c: a branch-free mix
+ * for tokens of up to 16 bytes, XXH3-64 for longer ones) and handed to the
  * caller's callback as a 64-bit value; the text itself is never kept.
  *
  *  - Word mode: a word is a maximal run of letters (L*), numbers (N*) and
@@ -61,7 +62,7 @@ typedef struct {
 
 typedef struct {
     int chars;                 /* 1 = character tokens, 0 = words */
-    uint64_t seed;             /* XXH3 seed of token hashes */
+    uint64_t seed;             /* seed of token hashes */
     tokenize_emit_fn emit;     /* receives the token hashes */
     void *ud;                  /* passed to emit */
 
