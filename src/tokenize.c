@@ -6,6 +6,7 @@
  * whole text with utf8proc_NFKC_Casefold and then splitting it gives;
  * tests/unit/test_tokenize.c checks that on random mixed-script text.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -274,10 +275,20 @@ static void put_norm(tokenizer *tok, int32_t cp)
     }
 }
 
-/* Index of the first non-ASCII byte at or after i (or n), eight bytes
- * at a time. */
+/* Index of the first non-ASCII byte at or after i (or n), 32 bytes at
+ * a time, then eight. */
 static size_t ascii_span(const unsigned char *p, size_t i, size_t n)
 {
+#if defined(__SSE2__)
+    while (i + 32 <= n) {
+        __m128i v = _mm_or_si128(_mm_loadu_si128((const __m128i *)(p + i)),
+                                 _mm_loadu_si128((const __m128i *)(p + i + 16)));
+
+        if (_mm_movemask_epi8(v))
+            break;
+        i += 32;
+    }
+#endif
     while (i + 8 <= n) {
         uint64_t w;
 
@@ -570,7 +581,12 @@ static void put_info(tokenizer *tok, const tokenize_cp_info *e)
     unsigned i;
 
     if (!tok->chars && e->word == 1) {
-        if (tok->word_len + e->len <= TOKENIZE_WORD_BUF) {
+        if (tok->word_len + sizeof(e->utf8) <= TOKENIZE_WORD_BUF) {
+            /* All of utf8[] (a fixed-size copy, no call); the bytes
+             * past len are overwritten or never read. */
+            memcpy(tok->word + tok->word_len, e->utf8, sizeof(e->utf8));
+            tok->word_len += e->len;
+        } else if (tok->word_len + e->len <= TOKENIZE_WORD_BUF) {
             memcpy(tok->word + tok->word_len, e->utf8, e->len);
             tok->word_len += e->len;
         } else {
@@ -588,17 +604,23 @@ static const tokenize_cp_info *cp_info(tokenizer *tok, int32_t cp)
 {
     tokenize_cp_info *e = &tok->cache[(uint32_t)cp % TOKENIZE_CP_CACHE];
 
-    if (e->cp != cp)
+    if (e->cp != cp) {
+        if (e == tok->held_e && tok->held >= 0) {
+            /* The held code point's entry is about to go: keep a copy. */
+            tok->held_info = *e;
+            tok->held_e = &tok->held_info;
+        }
         cp_classify(e, cp);
+    }
     return e;
 }
 
+/* Holds cp back; e is its cache entry (NULL for ASCII), pointed to, not
+ * copied: cp_info copies it before reusing the entry. */
 static void hold(tokenizer *tok, int32_t cp, const tokenize_cp_info *e)
 {
     tok->held = cp;
-    tok->held_ascii = !e;
-    if (e)
-        tok->held_info = *e;
+    tok->held_e = e;
 }
 
 /* The held code point, followed by a barrier: what it normalises to. */
@@ -609,10 +631,10 @@ static void emit_held(tokenizer *tok)
     if (c < 0)
         return;
     tok->held = -1;
-    if (tok->held_ascii)
+    if (!tok->held_e)
         put_norm(tok, (c >= 'A' && c <= 'Z') ? c + 32 : c);
     else
-        put_info(tok, &tok->held_info);
+        put_info(tok, tok->held_e);
 }
 
 /* The pending text is complete: normalise and split it. */
@@ -654,6 +676,64 @@ static int put_cp(tokenizer *tok, int32_t cp)
         tok->seg_len >= SEG_HARD_LIMIT)
         DF_TRY(seg_flush(tok));
     return seg_append(tok, cp);
+}
+
+/* CJK Unified Ideographs and Extension A: in Chinese and Japanese text
+ * most code points are among them, thousands of different ones, which
+ * thrash the code point cache.  Every one of them is CP_INERT and a word
+ * character whose normalisation is itself (so its UTF-8 is what the
+ * text holds) - if the linked utf8proc agrees, which is checked once, on
+ * all 27,584 of them: an older Unicode table with some unassigned would
+ * leave this shortcut off. */
+#define CJK_A_LO 0x3400
+#define CJK_A_HI 0x4DBF
+#define CJK_LO 0x4E00
+#define CJK_HI 0x9FFF
+
+static pthread_once_t cjk_once = PTHREAD_ONCE_INIT;
+static int cjk_inert;
+
+static int cjk_range_inert(int32_t lo, int32_t hi)
+{
+    tokenize_cp_info e;
+    int32_t cp;
+
+    for (cp = lo; cp <= hi; cp++) {
+        cp_classify(&e, cp);
+        if (e.kind != CP_INERT || e.word != 1 || e.n != 1 || e.out[0] != cp)
+            return 0;
+    }
+    return 1;
+}
+
+static void cjk_check(void)
+{
+    cjk_inert = cjk_range_inert(CJK_A_LO, CJK_A_HI) &&
+                cjk_range_inert(CJK_LO, CJK_HI);
+}
+
+int tokenize_cjk_shortcut(void)
+{
+    pthread_once(&cjk_once, cjk_check);
+    return cjk_inert;
+}
+
+/* End of the run of such ideographs, whole 3-byte sequences, at p[i]. */
+static size_t cjk_span(const unsigned char *p, size_t i, size_t n)
+{
+    while (i + 3 <= n) {
+        unsigned c = p[i], c1 = p[i + 1], c2 = p[i + 2];
+        int32_t cp;
+
+        if ((c & 0xF0) != 0xE0 || (c1 & 0xC0) != 0x80 || (c2 & 0xC0) != 0x80)
+            break;
+        cp = (int32_t)((c & 0x0F) << 12 | (c1 & 0x3F) << 6 | (c2 & 0x3F));
+        if (!((cp >= CJK_LO && cp <= CJK_HI) ||
+              (cp >= CJK_A_LO && cp <= CJK_A_HI)))
+            break;
+        i += 3;
+    }
+    return i;
 }
 
 /* Second-byte ranges of the UTF-8 lead bytes C2..F4 (RFC 3629). */
@@ -719,6 +799,17 @@ int tokenize_feed(tokenizer *tok, const unsigned char *p, size_t n)
                 i = end;
             }
             continue;
+        }
+        if (c >= 0xE3 && c <= 0xE9 && !tok->chars) {
+            size_t end;
+
+            if (tokenize_cjk_shortcut() && (end = cjk_span(p, i, n)) > i) {
+                /* What put_cp does for each (CP_INERT, a word part). */
+                DF_TRY(pending_flush(tok));
+                word_append(tok, p + i, end - i);
+                i = end;
+                continue;
+            }
         }
         if (c >= 0xC2 && c <= 0xF4) {
             /* A whole valid sequence in the buffer: decoded at once,

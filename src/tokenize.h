@@ -70,8 +70,10 @@ typedef struct {
     unsigned utf8_len;         /* bytes in utf8[] */
     unsigned utf8_need;        /* total bytes of that sequence */
     int held;                  /* code point held back, or -1 */
-    int held_ascii;            /* it is ASCII (else: held_info) */
-    tokenize_cp_info held_info; /* a non-ASCII one's normalisation */
+    const tokenize_cp_info *held_e; /* a non-ASCII one's normalisation
+                                  (its cache entry or held_info), or
+                                  NULL: it is ASCII */
+    tokenize_cp_info held_info; /* copy of an evicted held_e */
     tokenize_cp_info cache[TOKENIZE_CP_CACHE]; /* by code point */
 
     unsigned char *seg;        /* pending non-ASCII segment, valid UTF-8 */
@@ -101,6 +103,11 @@ void tokenize_reset(tokenizer *tok);
 int tokenize_feed(tokenizer *tok, const unsigned char *p, size_t n);
 /* Ends the document: flushes everything pending. */
 int tokenize_finish(tokenizer *tok);
+
+/* Whether runs of CJK ideographs (U+3400..U+4DBF, U+4E00..U+9FFF) take
+ * the shortcut of tokenize.c (on when the linked utf8proc has them all
+ * as letters that normalisation leaves alone; checked once). */
+int tokenize_cjk_shortcut(void);
 
 /* Hash of a token's normalised UTF-8 bytes (the value emit receives). */
 uint64_t tokenize_hash(const void *bytes, size_t len, uint64_t seed);

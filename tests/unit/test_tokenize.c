@@ -161,6 +161,13 @@ static const tok_case cases[] = {
     { "cjk run is one word", 0, "中文字 日本語",
       { "中文字", "日本語" } },
     { "cjk punctuation separates", 0, "中文、日本。", { "中文", "日本" } },
+    { "cjk ext a and the block ends", 0,
+      "\xE3\x90\x80\xE4\xB6\xBF\xE4\xB8\x80\xE9\xBF\xBF x",
+      { "\xE3\x90\x80\xE4\xB6\xBF\xE4\xB8\x80\xE9\xBF\xBF", "x" } },
+    { "cjk after a held letter", 0, "\xC3\x89\xE4\xB8\xAD\xCC\x81",
+      { "\xC3\xA9\xE4\xB8\xAD\xCC\x81" } },
+    { "held letter's cache entry reused", 0, "\xC3\xA9\xD7\xA9 \xC3\xA9\xC7\xA9",
+      { "\xC3\xA9\xD7\xA9", "\xC3\xA9\xC7\xA9" } },
     { "hangul jamo compose", 0, "\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB",
       { "한" } },
     { "no-break space separates", 0, "ab\xC2\xA0" "cd", { "ab", "cd" } },
@@ -594,6 +601,11 @@ static const piece pieces[] = {
     { "\xE1\xBA\x9E", 0, 0 },     /* U+1E9E capital sharp s */
     { "\xC3\x89", 0, 0 },         /* É */
     { "\xE6\x96\x87", 0, 0 },     /* 文 */
+    { "\xE3\x90\x80", 0, 0 },     /* U+3400, first of CJK Ext A */
+    { "\xE9\xBF\xBF", 0, 0 },     /* U+9FFF, last of CJK Unified */
+    { "\xE4\xB6\xBF\xE4\xB8\x80", 0, 0 }, /* U+4DBF U+4E00 */
+    { "\xD7\xA9", 0, 0 },         /* U+05E9 (the cache slot of é) */
+    { "\xC7\xA9", 0, 0 },         /* U+01E9 (same slot, decomposes) */
     { "\xE3\x80\x81", 0, 0 },     /* 、 */
     { "\xE3\x80\x80", 0, 0 },     /* ideographic space */
     { "\xE1\x84\x92", 0, 0 },     /* Hangul L jamo */
@@ -996,6 +1008,15 @@ static void test_hash_avalanche(void **state)
     }
 }
 
+/* The CJK shortcut is on with the utf8proc the project builds with
+ * (Unicode 15): off, Chinese and Japanese text would still be right but
+ * slow.  The table and random tests above check its tokens. */
+static void test_cjk_shortcut_on(void **state)
+{
+    (void)state;
+    assert_int_equal(tokenize_cjk_shortcut(), 1);
+}
+
 /* Whole words of every length 1..300 at every offset 0..70 of a run:
  * the word mask's block edges and the word buffer's end. */
 static void test_ascii_word_lengths_and_offsets(void **state)
@@ -1053,6 +1074,7 @@ int main(void)
         cmocka_unit_test(test_ascii_word_lengths_and_offsets),
         cmocka_unit_test(test_hash_distinct),
         cmocka_unit_test(test_hash_avalanche),
+        cmocka_unit_test(test_cjk_shortcut_on),
     };
 
     return cmocka_run_group_tests_name("tokenize", tests, NULL, NULL);
