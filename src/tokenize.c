@@ -386,6 +386,25 @@ static void word_append_ascii(tokenizer *tok, const unsigned char *p,
     }
 }
 
+/* The ASCII word p[s .. e) of a run of n bytes (avail readable): hashed
+ * where it lies when it is short, else through the word buffer; cont:
+ * it continues what the buffer holds. */
+static void ascii_word(tokenizer *tok, const unsigned char *p, size_t s,
+                       size_t e, size_t n, size_t avail, int cont)
+{
+    if (!cont && e - s <= 16 && s + 16 <= avail) {
+        emit_token(tok, hash16(p + s, e - s, 0x20, tok->seed));
+        return;
+    }
+    if (cont || e - s > TOKENIZE_WORD_BUF) {
+        word_append_ascii(tok, p + s, e - s);
+    } else {
+        fold_word(tok->word, p + s, e - s, n - s);
+        tok->word_len = e - s;
+    }
+    word_end(tok);
+}
+
 /* ASCII bytes none of which is followed by a combining mark, split into
  * words 64 bytes at a time from a bit mask of word characters: a word
  * begins where a set bit follows a clear one and ends at the next clear
@@ -412,33 +431,36 @@ static void ascii_run(tokenizer *tok, const unsigned char *p, size_t n,
         uint64_t m = word_mask64(p + base, len);
         uint64_t prev = (uint64_t)open;
         /* starts: set bits after a clear one; ends: clear after set. */
-        uint64_t ev = (m & ~(m << 1 | prev)) | (~m & (m << 1 | prev));
+        uint64_t starts = m & ~(m << 1 | prev);
+        uint64_t ends = ~m & (m << 1 | prev);
 
-        if (len < 64)
-            ev &= (UINT64_C(1) << len) - 1;
-        while (ev) {
-            size_t pos = base + (size_t)__builtin_ctzll(ev);
-
-            ev &= ev - 1;
-            if (!open) {
-                ws = pos;
-                open = 1;
-                continue;
-            }
-            if (!cont && pos - ws <= 16 && ws + 16 <= avail) {
-                /* Nearly every word: hashed where it lies. */
-                emit_token(tok, hash16(p + ws, pos - ws, 0x20, tok->seed));
-                open = 0;
-                continue;
-            }
-            if (cont || pos - ws > TOKENIZE_WORD_BUF) {
-                word_append_ascii(tok, p + ws, pos - ws);
-            } else {
-                fold_word(tok->word, p + ws, pos - ws, n - ws);
-                tok->word_len = pos - ws;
-            }
-            word_end(tok);
+        if (len < 64) {
+            starts &= (UINT64_C(1) << len) - 1;
+            ends &= (UINT64_C(1) << len) - 1;
+        }
+        if (open && ends) {
+            /* The word open when the block began ends first. */
+            ascii_word(tok, p, ws, base + (size_t)__builtin_ctzll(ends), n,
+                       avail, cont);
+            ends &= ends - 1;
             open = cont = 0;
+        }
+        /* Then starts and ends pair up in order: no branch on which
+         * comes next. */
+        while (ends) {
+            size_t s = base + (size_t)__builtin_ctzll(starts);
+            size_t e = base + (size_t)__builtin_ctzll(ends);
+
+            starts &= starts - 1;
+            ends &= ends - 1;
+            if (e - s <= 16 && s + 16 <= avail)   /* nearly every word */
+                emit_token(tok, hash16(p + s, e - s, 0x20, tok->seed));
+            else
+                ascii_word(tok, p, s, e, n, avail, 0);
+        }
+        if (starts) {             /* one, whose end is further on */
+            ws = base + (size_t)__builtin_ctzll(starts);
+            open = 1;
         }
     }
     if (open)
