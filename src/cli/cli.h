@@ -172,18 +172,17 @@ int reader_queue(reader *r, const char *path, int operand);
 int reader_queue_text(reader *r, const char *name, char *text, size_t len,
                       const doc_loc *loc);
 /* Turns a queued record into a document, on a worker thread: raw
- * (rawlen bytes, the record as read, borrowed) at loc becomes *text
- * (*len bytes: malloc'd when *owned is set, else within raw) named
- * *name (malloc'd).  Returns READ_OK;
+ * (rawlen bytes, the record as read: the batch's own copy, which the
+ * function may overwrite) at loc becomes *text (*len bytes within raw)
+ * named *name (malloc'd).  Returns READ_OK;
  * READ_SKIP for a record that is no document (a blank JSON line);
  * READ_BAD with *name and *note (malloc'd) for a bad one, reported at
  * the commit as "NAME: NOTE"; READ_FATAL when out of memory.  Must be
  * safe to run concurrently. */
 typedef read_status (*reader_record_fn)(void *ud, const doc_loc *loc,
-                                        const char *raw, size_t rawlen,
+                                        char *raw, size_t rawlen,
                                         char **text, size_t *len,
-                                        int *owned, char **name,
-                                        char **note);
+                                        char **name, char **note);
 void reader_set_record_fn(reader *r, reader_record_fn fn, void *ud);
 /* Queues a record's raw bytes (len at rec, copied) for the record
  * function to decode and name on a worker, in input order. */

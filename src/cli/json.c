@@ -96,18 +96,20 @@ static size_t plain_span(const unsigned char *p, size_t n)
 
 /* Parses a string at ps->p (on the opening quote).  With out != NULL
  * the decoded bytes are stored in *out, *outlen bytes: malloc'd and
- * NUL-terminated, or, when *borrow is set and the string has no escape,
- * the string's own bytes in the input (*borrow stays set; else it is
- * cleared). */
+ * NUL-terminated, or, when *borrow is set, within the input (*borrow
+ * stays set; else it is cleared): a string without escapes as it is,
+ * one with escapes decoded over its own bytes, which json_extract's
+ * caller gave writable.  Decoded text is never longer than the raw
+ * text (an escape of 2, 6 or 12 bytes gives at most 1, 3 or 4), so the
+ * decoder writes only bytes it has read already. */
 static int parse_string(parser *ps, char **out, size_t *outlen,
                         int *borrow)
 {
     const unsigned char *s = ++ps->p;
     char *o = NULL;
     size_t n = 0;
-    int escaped = 0;
+    int escaped = 0, own = 0;
 
-    /* Decoded text is never longer than the raw text. */
     for (;;) {
         ps->p += plain_span(ps->p, (size_t)(ps->end - ps->p));
         if (ps->p >= ps->end || *ps->p == '"')
@@ -124,22 +126,19 @@ static int parse_string(parser *ps, char **out, size_t *outlen,
     }
     if (ps->p >= ps->end)
         return fail(ps, "unterminated string");
-    if (out && borrow && *borrow && !escaped) {
-        *out = (char *)s;
-        *outlen = (size_t)(ps->p - s);
-        ps->p++;                       /* closing quote */
-        return 0;
-    }
-    if (borrow)
-        *borrow = 0;
-    if (out) {
+    if (out && borrow && *borrow) {
+        o = (char *)s;                 /* the line is writable */
+    } else if (out) {
+        if (borrow)
+            *borrow = 0;
         o = bigmem_alloc((size_t)(ps->p - s) + 1);  /* texts of MiBs */
         if (!o)
             return fail(ps, "out of memory");
+        own = 1;
     }
     if (!escaped) {
         n = (size_t)(ps->p - s);
-        if (o)
+        if (own)
             memcpy(o, s, n);
         s = ps->p;
     }
@@ -150,8 +149,10 @@ static int parse_string(parser *ps, char **out, size_t *outlen,
             const unsigned char *bsl = memchr(s, '\\', (size_t)(ps->p - s));
             size_t run = bsl ? (size_t)(bsl - s) : (size_t)(ps->p - s);
 
-            if (o)
-                memcpy(o + n, s, run);
+            /* In place, the run moves left (not at all before the
+             * first escape). */
+            if (o && o + n != (const char *)s)
+                memmove(o + n, s, run);
             n += run;
             s += run;
             continue;
@@ -165,7 +166,8 @@ static int parse_string(parser *ps, char **out, size_t *outlen,
         case 't': cp = '\t'; break;
         case 'u':
             if (hex4(s + 2, &cp) < 0) {
-                free(o);
+                if (own)
+                    free(o);
                 return fail(ps, "bad \\u escape");
             }
             s += 4;
@@ -179,7 +181,8 @@ static int parse_string(parser *ps, char **out, size_t *outlen,
             }
             break;
         default:
-            free(o);
+            if (own)
+                free(o);
             return fail(ps, "bad escape in string");
         }
         s += 2;
@@ -192,7 +195,8 @@ static int parse_string(parser *ps, char **out, size_t *outlen,
     }
     ps->p++;                           /* closing quote */
     if (out) {
-        o[n] = '\0';
+        if (own)
+            o[n] = '\0';
         *out = o;
         *outlen = n;
     }
@@ -290,34 +294,62 @@ static int is_leaf(const json_field *f, unsigned depth)
 static int parse_value(parser *ps, unsigned depth, unsigned live,
                        unsigned leaf);
 
+/* malloc'd copy of n bytes at p, NUL-terminated, or NULL. */
+static char *copy_z(const void *p, size_t n)
+{
+    char *c = malloc(n + 1);
+
+    if (c) {
+        memcpy(c, p, n);
+        c[n] = '\0';
+    }
+    return c;
+}
+
+/* Fills the fields of leaf (not found yet) with the value at start.  A
+ * string is parsed here, from ps->p == start, once: into a field that
+ * may borrow it if there is one (its decoding may overwrite the line),
+ * and copied from there into the others (two paths naming one value).
+ * Any other value has been parsed already (ps->p is past it) and each
+ * field gets a copy of its text. */
 static int capture(parser *ps, unsigned leaf, const unsigned char *start)
 {
-    unsigned i;
+    json_field *first = NULL;
+    unsigned i, fill = 0;
 
     for (i = 0; i < ps->nfields; i++) {
         json_field *f = &ps->fields[i];
 
         if (!(leaf & (1u << i)) || f->found)
             continue;
+        fill |= 1u << i;
         f->found = 1;
-        if (*start == '"') {
-            parser sub = *ps;
+        f->is_string = *start == '"';
+        if (f->is_string && (!first || (f->borrow && !first->borrow)))
+            first = f;
+    }
+    if (first) {
+        first->borrowed = first->borrow;
+        if (parse_string(ps, &first->value, &first->len,
+                         &first->borrowed) < 0)
+            return -1;
+    } else if (*start == '"' && parse_string(ps, NULL, NULL, NULL) < 0) {
+        return -1;                 /* every field found before */
+    }
+    for (i = 0; i < ps->nfields; i++) {
+        json_field *f = &ps->fields[i];
 
-            sub.p = start;
-            sub.err = NULL;
-            f->is_string = 1;
-            f->borrowed = f->borrow;
-            if (parse_string(&sub, &f->value, &f->len, &f->borrowed) < 0)
-                return fail(ps, sub.err);
+        if (!(fill & (1u << i)) || f == first)
+            continue;
+        if (f->is_string) {
+            f->len = first->len;
+            f->value = copy_z(first->value, first->len);
         } else {
-            f->is_string = 0;
             f->len = (size_t)(ps->p - start);
-            f->value = malloc(f->len + 1);
-            if (!f->value)
-                return fail(ps, "out of memory");
-            memcpy(f->value, start, f->len);
-            f->value[f->len] = '\0';
+            f->value = copy_z(start, f->len);
         }
+        if (!f->value)
+            return fail(ps, "out of memory");
     }
     return 0;
 }
@@ -404,6 +436,8 @@ static int parse_value(parser *ps, unsigned depth, unsigned live,
     if (ps->p >= ps->end)
         return fail(ps, "unexpected end of line");
     start = ps->p;
+    if (*ps->p == '"' && leaf)
+        return capture(ps, leaf, start);   /* parses the string too */
     switch (*ps->p) {
     case '{': rc = parse_object(ps, depth, live); break;
     case '[': rc = parse_array(ps, depth); break;
@@ -418,7 +452,7 @@ static int parse_value(parser *ps, unsigned depth, unsigned live,
     return rc;
 }
 
-int json_extract(const char *line, size_t len, json_field *fields,
+int json_extract(char *line, size_t len, json_field *fields,
                  unsigned nfields, const char **err)
 {
     parser ps;

@@ -422,23 +422,20 @@ read_status reader_sketch_text(reader_worker *w, const char *text,
     return READ_OK;
 }
 
-/* A queued record: decoded, then sketched. */
-static void run_record(reader *r, reader_worker *w, const reader_batch *b,
+/* A queued record: decoded (within the batch's raw bytes, which only
+ * this job reads), then sketched. */
+static void run_record(reader *r, reader_worker *w, reader_batch *b,
                        reader_job *j)
 {
-    const char *raw = b->raw + j->raw_off;
     char *text = NULL;
     size_t len = 0;
-    int owned = 0;
 
-    j->status = r->record_fn(r->record_ud, &j->loc, raw, j->text_len,
-                             &text, &len, &owned, &j->path, &j->note);
+    j->status = r->record_fn(r->record_ud, &j->loc, b->raw + j->raw_off,
+                             j->text_len, &text, &len, &j->path, &j->note);
     if (j->status == READ_OK)
         j->status = reader_sketch_text(w, text, len, &j->err);
     else if (j->status == READ_FATAL)
         j->err = DUPFIND_ENOMEM;
-    if (owned)
-        free(text);
 }
 
 /* Job j, slot i of batch b, was sketched into doc: take what commit

@@ -64,8 +64,8 @@ struct records {
     (reader_flush((rs)->rd), cli_error(__VA_ARGS__))
 
 static read_status record_decode(void *ud, const doc_loc *loc,
-                                 const char *raw, size_t rawlen,
-                                 char **text, size_t *len, int *owned,
+                                 char *raw, size_t rawlen,
+                                 char **text, size_t *len,
                                  char **name, char **note);
 
 int records_new(records **out, const cli_options *opt, reader *rd)
@@ -151,13 +151,13 @@ static char *format(const char *fmt, ...)
     return s;
 }
 
-/* Text of a JSON Lines record: the text field, decoded.  Returns 1 with
- * *text (malloc'd when *owned is set, else pointing into rec: a string
- * without escapes is not copied) and *name (malloc'd or NULL), 0 for a
- * blank line, -1 for a bad one (with note set: why, malloc'd, unless
- * note is NULL), -2 when out of memory. */
-static int jsonl_record(const records *rs, const char *rec, size_t len,
-                        char **text, size_t *tlen, int *owned, char **name,
+/* Text of a JSON Lines record: the text field, decoded where it lies
+ * (json_extract, borrowed: rec changes).  Returns 1 with *text within
+ * rec and *name (malloc'd or NULL), 0 for a blank line, -1 for a bad
+ * one (with note set: why, malloc'd, unless note is NULL), -2 when out
+ * of memory. */
+static int jsonl_record(const records *rs, char *rec, size_t len,
+                        char **text, size_t *tlen, char **name,
                         char **note)
 {
     json_field f[2];
@@ -190,9 +190,6 @@ static int jsonl_record(const records *rs, const char *rec, size_t len,
     }
     *text = f[0].value;
     *tlen = f[0].len;
-    *owned = !f[0].borrowed;
-    f[0].value = NULL;
-    f[0].borrowed = 0;
     if (nf == 2 && f[1].found) {
         *name = f[1].value;
         f[1].value = NULL;
@@ -222,19 +219,18 @@ static char *record_name(const records *rs, size_t si, uint64_t line,
 
 /* On a worker: the document of a queued record (reader_record_fn). */
 static read_status record_decode(void *ud, const doc_loc *loc,
-                                 const char *raw, size_t rawlen,
-                                 char **text, size_t *len, int *owned,
+                                 char *raw, size_t rawlen,
+                                 char **text, size_t *len,
                                  char **name, char **note)
 {
     const records *rs = ud;
     char *idname = NULL;
     int rc = 1;
 
-    *text = (char *)raw;      /* lines and NUL records: as they are */
+    *text = raw;              /* lines and NUL records: as they are */
     *len = rawlen;
-    *owned = 0;
     if (rs->opt->records == RECORDS_JSONL)
-        rc = jsonl_record(rs, raw, rawlen, text, len, owned, &idname, note);
+        rc = jsonl_record(rs, raw, rawlen, text, len, &idname, note);
     if (rc == 0)
         return READ_SKIP;
     if (rc == -2)
@@ -463,7 +459,7 @@ int records_text_r(const records *rs, const doc_loc *loc, char **text,
                    size_t *len, const char **why)
 {
     char *raw, *name = NULL;
-    int rc, owned = 0;
+    int rc;
 
     *text = NULL;
     *len = 0;
@@ -482,19 +478,15 @@ int records_text_r(const records *rs, const doc_loc *loc, char **text,
         *len = loc->len;
         return 0;
     }
-    rc = jsonl_record(rs, raw, loc->len, text, len, &owned, &name, NULL);
+    rc = jsonl_record(rs, raw, loc->len, text, len, &name, NULL);
     free(name);
     if (rc <= 0) {
         free(raw);
         *why = "changed while dupfind was running";
         return -1;
     }
-    if (owned) {
-        free(raw);
-    } else {                  /* the text lies in raw: keep it there */
-        memmove(raw, *text, *len);
-        *text = raw;
-    }
+    memmove(raw, *text, *len);  /* the text lies in raw: keep it there */
+    *text = raw;
     return 0;
 }
 
