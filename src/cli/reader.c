@@ -12,7 +12,9 @@
  * it would otherwise wait (a batch to fill is not free yet, or the end
  * of the input).  The main thread alone commits: when a batch is done it
  * adds its signatures to the context in queue order and prints the
- * notes and errors of the batch in that order.  Batches are committed
+ * notes and errors of the batch in that order.  A document's signature
+ * and sample wait for the commit in arrays of the batch, kept from
+ * batch to batch like the record bytes below.  Batches are committed
  * in order and have the same size whatever the thread count, so
  * document ids, messages and output are identical for every -j.
  *
@@ -44,6 +46,9 @@
 #define FADVISE_MIN  (1 << 20)     /* smaller files: no posix_fadvise */
 #define READER_RAW_KEEP (16u << 20) /* raw record bytes a batch keeps */
 #define READER_INFLIGHT 3          /* batches queued or being filled */
+#define READER_SAMP_MIN (READER_BATCH * 64u) /* sample entries a batch
+                                               starts with */
+#define READER_SAMP_KEEP (4u << 20) /* ... and grows to, at most (16 MiB) */
 
 /* The regular files committed so far, by device and inode, so a file
  * named twice (or reached again through a link) is one document: the
@@ -128,7 +133,9 @@ typedef struct {
     uint64_t *kept;            /* owned: its sorted shingles, when big */
     file_id id;                /* the file read, when has_id */
     int has_id;                /* a regular file was opened */
-    uint32_t *sample;          /* owned: its sample (dupfind_doc_sample) */
+    uint32_t *sample;          /* its sample (dupfind_doc_sample): in the
+                                  batch's samp, or owned (sample_own) */
+    int sample_own;            /* sample is malloc'd: samp was full */
     size_t nsample;            /* entries */
     unsigned sample_shift;     /* taken with this shift */
 } reader_job;
@@ -149,6 +156,10 @@ typedef struct {
     size_t finished;           /* jobs run (under mu) */
     char *raw;                 /* queued records' bytes */
     size_t raw_len, raw_cap;   /* bytes used, allocated */
+    uint32_t *samp;            /* the jobs' samples, back to back */
+    size_t samp_cap;           /* entries allocated (never 0) */
+    size_t samp_len;           /* entries asked for (atomic; may pass
+                                  samp_cap: the rest were malloc'd) */
 } reader_batch;
 
 struct reader {
@@ -449,11 +460,19 @@ static void job_sketched(reader *r, reader_batch *b, reader_job *j,
     j->shingles = dupfind_doc_shingle_count(doc);
     {
         const uint32_t *s;
-        size_t n;
+        size_t n, off;
 
-        /* No copy (no memory) only means more exact scoring later. */
+        /* Into the batch's samples while they have room (the room for
+         * all of them is there from the next batch on), else a copy of
+         * its own.  No copy (no memory) only means more exact scoring
+         * later. */
         dupfind_doc_sample(doc, &s, &n, &j->sample_shift);
-        if ((j->sample = malloc(n ? n * sizeof(*s) : 1)) != NULL) {
+        off = __atomic_fetch_add(&b->samp_len, n, __ATOMIC_RELAXED);
+        if (off + n <= b->samp_cap)
+            j->sample = b->samp + off;
+        else if ((j->sample = malloc(n ? n * sizeof(*s) : 1)) != NULL)
+            j->sample_own = 1;
+        if (j->sample) {
             memcpy(j->sample, s, n * sizeof(*s));
             j->nsample = n;
         }
@@ -507,10 +526,12 @@ static void job_release(reader_job *j)
     free(j->text);
     free(j->note);
     free(j->kept);
-    free(j->sample);
+    if (j->sample_own)
+        free(j->sample);
     j->path = j->text = j->note = NULL;
     j->kept = NULL;
     j->sample = NULL;
+    j->sample_own = 0;
 }
 
 static void report_progress(reader *r)
@@ -634,6 +655,25 @@ const uint64_t *reader_kept(const reader *r, uint32_t id, size_t *n)
     return r->kept[lo].set;
 }
 
+/* After a commit: empties b's samples, with room for as many as it
+ * had this time (up to READER_SAMP_KEEP entries), so that the next
+ * batch of the same kind allocates nothing. */
+static void samp_fit(reader_batch *b)
+{
+    size_t need = b->samp_len;
+
+    b->samp_len = 0;
+    if (need > b->samp_cap && need <= READER_SAMP_KEEP) {
+        uint32_t *p = bigmem_alloc((need + need / 4) * sizeof(*p));
+
+        if (p) {
+            free(b->samp);
+            b->samp = p;
+            b->samp_cap = need + need / 4;
+        }
+    }
+}
+
 static void commit(reader *r, reader_batch *b)
 {
     size_t i;
@@ -731,6 +771,7 @@ static void commit(reader *r, reader_batch *b)
         r->stop = 1;
     b->njobs = 0;
     b->raw_len = 0;
+    samp_fit(b);
     if (b->raw_cap > READER_RAW_KEEP) {
         free(b->raw);          /* a batch of huge records: give it back */
         b->raw = NULL;
@@ -904,10 +945,14 @@ int reader_new(reader **out, const cli_options *opt, dupfind_ctx *ctx,
     r->nthreads = nthreads ? nthreads : 1;
     r->w = calloc(r->nthreads, sizeof(*r->w));
     r->tid = calloc(r->nthreads, sizeof(*r->tid));
-    for (i = 0; i < READER_INFLIGHT; i++)
+    for (i = 0; i < READER_INFLIGHT; i++) {
+        r->b[i].samp_cap = READER_SAMP_MIN;
         if (!(r->b[i].sigs = malloc(READER_BATCH * r->k *
-                                    sizeof(*r->b[i].sigs))))
+                                    sizeof(*r->b[i].sigs))) ||
+            !(r->b[i].samp = malloc(READER_SAMP_MIN *
+                                    sizeof(*r->b[i].samp))))
             nosigs = 1;
+    }
     pthread_mutex_init(&r->mu, NULL);
     pthread_cond_init(&r->go, NULL);
     pthread_cond_init(&r->done, NULL);
@@ -1123,6 +1168,7 @@ void reader_free(reader *r)
             job_release(&b->jobs[n]);
         free(b->raw);
         free(b->sigs);
+        free(b->samp);
     }
     free(r->locs);
     free(r->seen.slot);
