@@ -177,6 +177,8 @@ struct reader {
     reader_batch b[READER_INFLIGHT];
     unsigned oldest;           /* first uncommitted batch */
     unsigned queued;           /* batches handed to the workers */
+    size_t raw_hint;           /* the largest raw_cap submitted (at most
+                                  READER_RAW_KEEP), bytes */
 
     pthread_mutex_t mu;
     pthread_cond_t go, done;
@@ -831,6 +833,8 @@ static void submit(reader *r)
 
     if (b->njobs == 0)
         return;
+    if (b->raw_cap > r->raw_hint && b->raw_cap <= READER_RAW_KEEP)
+        r->raw_hint = b->raw_cap;
     pthread_mutex_lock(&r->mu);
     b->next = 0;
     b->finished = 0;
@@ -1088,10 +1092,17 @@ int reader_queue_record(reader *r, const char *rec, size_t len,
 {
     reader_job *j = next_job(r, NULL);
     reader_batch *b = filling(r);
+    size_t need;
 
     if (!j)
         return -1;
-    if (BIGMEM_GROW(b->raw, b->raw_cap, b->raw_len + len) < 0) {
+    /* A batch that must grow grows at once to what batches needed
+     * before, rather than doubling through new buffers: each is one
+     * more copy of the records so far into fresh memory to fault in. */
+    need = b->raw_len + len;
+    if (need > b->raw_cap && need < r->raw_hint)
+        need = r->raw_hint;
+    if (BIGMEM_GROW(b->raw, b->raw_cap, need) < 0) {
         cli_error("%s", strerror(ENOMEM));
         r->fatal = r->trouble = 1;
         return -1;
