@@ -46,6 +46,7 @@
 #define FADVISE_MIN  (1 << 20)     /* smaller files: no posix_fadvise */
 #define READER_RAW_KEEP (16u << 20) /* raw record bytes a batch keeps */
 #define READER_INFLIGHT 3          /* batches queued or being filled */
+#define KEPT_BLOCK (8u << 20)      /* bytes of a block of kept sets */
 #define READER_SAMP_MIN (READER_BATCH * 64u) /* sample entries a batch
                                                starts with */
 #define READER_SAMP_KEEP (4u << 20) /* ... and grows to, at most (16 MiB) */
@@ -130,7 +131,8 @@ typedef struct {
     int err;                   /* errno (READ_ERROR) or DUPFIND_E* */
     uint64_t shingles;         /* distinct shingles */
     uint64_t bytes;            /* bytes read */
-    uint64_t *kept;            /* owned: its sorted shingles, when big */
+    uint64_t *kept;            /* its sorted shingles, when big (in the
+                                  reader's kept blocks: kept_alloc) */
     file_id id;                /* the file read, when has_id */
     int has_id;                /* a regular file was opened */
     uint32_t *sample;          /* its sample (dupfind_doc_sample): in the
@@ -205,6 +207,13 @@ struct reader {
     size_t kept_bytes;         /* bytes kept so far */
     kept_set *kept;            /* by ascending id */
     size_t nkept, kept_cap;    /* entries */
+    /* The kept sets' copies, back to back in blocks of huge pages: a
+     * malloc each faulted in a new 4 KiB page every 4 KiB. */
+    pthread_mutex_t kept_mu;   /* guards the blocks (workers copy) */
+    char **kept_blocks;        /* bigmem_alloc'd, KEPT_BLOCK or more */
+    size_t nkept_blocks;       /* entries */
+    char *kept_next;           /* room left in a block ... */
+    size_t kept_left;          /* ... of these many bytes */
     file_set seen;             /* regular files committed */
     int trouble;               /* an input could not be read */
     int fatal;                 /* out of memory */
@@ -451,6 +460,37 @@ static void run_record(reader *r, reader_worker *w, reader_batch *b,
         j->err = DUPFIND_ENOMEM;
 }
 
+/* Room for a kept set of bytes, on any thread, or NULL.  It lasts as
+ * long as the reader: a copy that keep() refuses is not given back
+ * (there are such copies only while the budget runs out). */
+static uint64_t *kept_alloc(reader *r, size_t bytes)
+{
+    void *p = NULL;
+    char **blocks;
+
+    bytes = (bytes + 63) & ~(size_t)63;   /* whole cache lines */
+    pthread_mutex_lock(&r->kept_mu);
+    if (bytes <= r->kept_left) {
+        p = r->kept_next;
+        r->kept_next += bytes;
+        r->kept_left -= bytes;
+    } else if ((blocks = realloc(r->kept_blocks, (r->nkept_blocks + 1) *
+                                 sizeof(*blocks))) != NULL) {
+        size_t size = bytes > KEPT_BLOCK ? bytes : KEPT_BLOCK;
+
+        r->kept_blocks = blocks;
+        if ((p = bigmem_alloc(size)) != NULL) {
+            blocks[r->nkept_blocks++] = p;
+            if (size - bytes > r->kept_left) {
+                r->kept_next = (char *)p + bytes;
+                r->kept_left = size - bytes;
+            }
+        }
+    }
+    pthread_mutex_unlock(&r->kept_mu);
+    return p;
+}
+
 /* Job j, slot i of batch b, was sketched into doc: take what commit
  * needs from the builder before it is reused. */
 static void job_sketched(reader *r, reader_batch *b, reader_job *j,
@@ -491,7 +531,7 @@ static void job_sketched(reader *r, reader_batch *b, reader_job *j,
 
         /* No copy (no memory) only means reading it again later. */
         if (dupfind_doc_shingles(doc, &s, &n) == 0 &&
-            (j->kept = bigmem_alloc(n * sizeof(*s))) != NULL)
+            (j->kept = kept_alloc(r, n * sizeof(*s))) != NULL)
             memcpy(j->kept, s, n * sizeof(*s));
     }
     __atomic_fetch_add(&r->done_docs, 1, __ATOMIC_RELAXED);
@@ -527,7 +567,6 @@ static void job_release(reader_job *j)
     free(j->path);
     free(j->text);
     free(j->note);
-    free(j->kept);
     if (j->sample_own)
         free(j->sample);
     j->path = j->text = j->note = NULL;
@@ -614,7 +653,7 @@ static void keep(reader *r, uint32_t id, reader_job *j)
     size_t bytes = j->shingles * sizeof(*j->kept);
 
     if (r->kept_bytes + bytes > r->keep_budget)
-        return;                    /* freed with the job */
+        return;                    /* its copy stays unused */
     if (r->nkept == r->kept_cap) {
         size_t ncap = r->kept_cap ? 2 * r->kept_cap : 64;
         kept_set *p = realloc(r->kept, ncap * sizeof(*p));
@@ -958,6 +997,7 @@ int reader_new(reader **out, const cli_options *opt, dupfind_ctx *ctx,
             nosigs = 1;
     }
     pthread_mutex_init(&r->mu, NULL);
+    pthread_mutex_init(&r->kept_mu, NULL);
     pthread_cond_init(&r->go, NULL);
     pthread_cond_init(&r->done, NULL);
     *out = r;
@@ -1183,10 +1223,12 @@ void reader_free(reader *r)
     }
     free(r->locs);
     free(r->seen.slot);
-    while (r->nkept)
-        free(r->kept[--r->nkept].set);
+    while (r->nkept_blocks)
+        free(r->kept_blocks[--r->nkept_blocks]);
+    free(r->kept_blocks);
     free(r->kept);
     pthread_mutex_destroy(&r->mu);
+    pthread_mutex_destroy(&r->kept_mu);
     pthread_cond_destroy(&r->go);
     pthread_cond_destroy(&r->done);
     free(r->w);
