@@ -32,10 +32,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../bigmem.h"
 #include "cli.h"
 #include "json.h"
 
-#define CHUNK (1u << 20)
+/* Bytes read at a time: one huge page (bigmem.h), faulted in once,
+ * rather than 256 pages of 4 KiB. */
+#define CHUNK BIGMEM_PAGE
 
 typedef struct {
     char *name;       /* as given; "-" for standard input */
@@ -78,7 +81,7 @@ int records_new(records **out, const cli_options *opt, reader *rd)
     rs->opt = opt;
     rs->rd = rd;
     reader_set_record_fn(rd, record_decode, rs);
-    rs->buf = malloc(CHUNK);
+    rs->buf = bigmem_alloc(CHUNK);
     return rs->buf ? 0 : -1;
 }
 
@@ -270,18 +273,9 @@ static int rec_append(records *rs, const unsigned char *p, size_t n)
 {
     if (n == 0)
         return 0;              /* rec may still be NULL: no memcpy */
-    if (rs->rec_len + n > rs->rec_cap) {
-        size_t ncap = rs->rec_cap ? rs->rec_cap : 4096;
-        char *q;
-
-        while (ncap < rs->rec_len + n)
-            ncap *= 2;
-        q = realloc(rs->rec, ncap);
-        if (!q)
-            return -1;
-        rs->rec = q;
-        rs->rec_cap = ncap;
-    }
+    /* Past 2 MiB on huge pages, like the read buffer. */
+    if (BIGMEM_GROW(rs->rec, rs->rec_cap, rs->rec_len + n) < 0)
+        return -1;
     memcpy(rs->rec + rs->rec_len, p, n);
     rs->rec_len += n;
     return 0;
@@ -513,13 +507,8 @@ int records_copy(records *rs, const doc_loc *loc, int terminate, FILE *out)
     const char *why;
     uint64_t done = 0;
 
-    if (rs->rec_cap < CHUNK) {
-        char *q = realloc(rs->rec, CHUNK);
-        if (!q)
-            return -1;
-        rs->rec = q;
-        rs->rec_cap = CHUNK;
-    }
+    if (BIGMEM_GROW(rs->rec, rs->rec_cap, CHUNK) < 0)
+        return -1;
     /* A piece at a time, so a huge record needs no huge buffer. */
     while (done < loc->len) {
         part.offset = loc->offset + done;
