@@ -11,7 +11,7 @@
  * files named) with large reads, single-threaded, and does only what
  * every document needs before any sketching: libdupfind's own tokenizer
  * (src/tokenize.h: UTF-8 decoding, NFKC + case folding of non-ASCII runs,
- * word splitting, one XXH3 hash per token) feeding libdupfind's rolling
+ * word splitting, one hash per token) feeding libdupfind's rolling
  * shingler (src/shingle.h), with the shingle hashes XORed into a sink so
  * that nothing is optimised away.  No distinct-shingle set, no MinHash,
  * no threads, no candidates.  Seeds are derived as dupfind derives them,
