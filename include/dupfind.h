@@ -214,7 +214,11 @@ DUPFIND_API int dupfind_ctx_add(dupfind_ctx *ctx, uint32_t *out_id,
 
 /* Adds a document from a signature computed earlier (num_perm values,
  * e.g. copied out of a dupfind_doc by a worker thread with
- * dupfind_doc_signature) and its distinct shingle count.
+ * dupfind_doc_signature) and its distinct shingle count.  Signatures
+ * and samples compare only with those made by the same libdupfind
+ * version with the same options (seed, num_perm, shingles): the hash
+ * functions behind them may change between versions, so do not keep
+ * them across an upgrade.
  * Returns: as dupfind_ctx_add. */
 DUPFIND_API int dupfind_ctx_add_signature(dupfind_ctx *ctx, uint32_t *out_id,
                                           const char *name, size_t name_len,
