@@ -613,9 +613,59 @@ static int judge_pair(lsh_job *job, lsh_worker *w, uint64_t pair,
     return 0;
 }
 
-/* Pairs that pass the low bytes wait here while their slot of the
- * table of pairs judged is fetched (a pair a slot, 0 = none). */
+/* Pairs that pass the low bytes wait in a first queue while their slot
+ * of the table of pairs judged is fetched, then those not found there
+ * in a second while their signatures are (a pair a slot, 0 = none):
+ * met_earlier and the filter read both, anywhere in memory. */
 #define LSH_QUEUE 16
+#define LSH_QUEUE2 8
+
+typedef struct {
+    uint64_t seen[LSH_QUEUE];   /* pairs whose table slot is fetched */
+    uint64_t sig[LSH_QUEUE2];   /* pairs whose signatures are fetched */
+    unsigned si, gi;            /* next place in each, mod its size */
+} lsh_queue;
+
+static void prefetch_sig(const lsh_job *job, uint32_t id)
+{
+    const uint32_t *x = job->sig + (size_t)id * job->k;
+    unsigned s;
+
+    for (s = 0; s < job->k; s += 16)
+        LSH_PREFETCH(x + s);
+}
+
+/* Moves pair (or 0) from the first queue to the second unless the table
+ * shows it judged; judges the pair it pushes out.  Zeros pushed through
+ * both queues flush them. */
+static int queue_sig(lsh_job *job, lsh_worker *w, lsh_queue *q,
+                     uint64_t pair, unsigned band)
+{
+    uint64_t *at = &q->sig[q->gi++ % LSH_QUEUE2];
+
+    if (pair && seen_has(job, pair))
+        return 0;
+    if (*at)
+        DF_TRY(judge_pair(job, w, *at, band));
+    *at = pair;
+    if (pair) {
+        prefetch_sig(job, (uint32_t)(pair >> 32));
+        prefetch_sig(job, (uint32_t)pair);
+    }
+    return 0;
+}
+
+static int queue_pair(lsh_job *job, lsh_worker *w, lsh_queue *q,
+                      uint64_t pair, unsigned band)
+{
+    uint64_t *at = &q->seen[q->si++ % LSH_QUEUE];
+
+    DF_TRY(queue_sig(job, w, q, *at, band));
+    *at = pair;
+    if (pair)
+        LSH_PREFETCH(&job->seen[seen_slot(job, pair)]);
+    return 0;
+}
 
 /* Task g of the third phase: the pairs of the buckets of the group's
  * band g that filter->keep accepts.  A pair the low bytes show to be
@@ -626,10 +676,11 @@ static int judge_pair(lsh_job *job, lsh_worker *w, uint64_t pair,
 static int emit_pairs(lsh_job *job, lsh_worker *w, unsigned g)
 {
     const uint64_t *mem = job->rec[g];
-    unsigned band = job->first + g, qi = 0;
+    unsigned band = job->first + g, qi;
     size_t i, j, x, y, nmem = job->nmem[g], pf = 0;
-    uint64_t queue[LSH_QUEUE] = { 0 };
+    lsh_queue q;
 
+    memset(&q, 0, sizeof(q));
     for (i = 0; i < nmem; i = j) {
         j = bucket_end(mem, i, nmem);
         for (; pf < nmem && pf < j + LSH_AHEAD; pf++)
@@ -639,21 +690,17 @@ static int emit_pairs(lsh_job *job, lsh_worker *w, unsigned g)
 
             for (y = x + 1; y < j; y++) {
                 uint32_t b = (uint32_t)mem[y];
-                uint64_t *q;
 
                 if (job->bytes && surely_dropped(job, a, b))
                     continue;
-                q = &queue[qi++ % LSH_QUEUE];
-                if (*q)
-                    DF_TRY(judge_pair(job, w, *q, band));
-                *q = (uint64_t)a << 32 | b;
-                LSH_PREFETCH(&job->seen[seen_slot(job, *q)]);
+                DF_TRY(queue_pair(job, w, &q, (uint64_t)a << 32 | b,
+                                  band));
             }
         }
     }
-    for (qi = 0; qi < LSH_QUEUE; qi++)
-        if (queue[qi])
-            DF_TRY(judge_pair(job, w, queue[qi], band));
+    /* Zeros push the last pairs through both queues. */
+    for (qi = 0; qi < LSH_QUEUE + LSH_QUEUE2; qi++)
+        DF_TRY(queue_pair(job, w, &q, 0, band));
     return 0;
 }
 
