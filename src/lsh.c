@@ -492,18 +492,26 @@ static int surely_dropped(const lsh_job *job, uint32_t a, uint32_t b)
                    : na < job->drop_below[u] * nb;
 }
 
+static void prefetch_sig(const lsh_job *job, uint32_t id)
+{
+    const uint32_t *x = job->sig + (size_t)id * job->k;
+    unsigned s;
+
+    for (s = 0; s < job->k; s += 16)
+        LSH_PREFETCH(x + s);
+}
+
 static void prefetch_doc(const lsh_job *job, uint32_t id)
 {
     unsigned s;
 
-    if (job->bytes) {
-        for (s = 0; s < job->k; s += 64)
-            LSH_PREFETCH(job->bytes + (size_t)id * job->k + s);
-        LSH_PREFETCH(job->filter->sizes + id);
+    if (!job->bytes) {
+        prefetch_sig(job, id);
         return;
     }
-    for (s = 0; s < job->k; s += 16)
-        LSH_PREFETCH(job->sig + (size_t)id * job->k + s);
+    for (s = 0; s < job->k; s += 64)
+        LSH_PREFETCH(job->bytes + (size_t)id * job->k + s);
+    LSH_PREFETCH(job->filter->sizes + id);
 }
 
 /* Slots of the table of pairs judged: 2^20 (8 MiB) at most. */
@@ -625,15 +633,6 @@ typedef struct {
     uint64_t sig[LSH_QUEUE2];   /* pairs whose signatures are fetched */
     unsigned si, gi;            /* next place in each, mod its size */
 } lsh_queue;
-
-static void prefetch_sig(const lsh_job *job, uint32_t id)
-{
-    const uint32_t *x = job->sig + (size_t)id * job->k;
-    unsigned s;
-
-    for (s = 0; s < job->k; s += 16)
-        LSH_PREFETCH(x + s);
-}
 
 /* Moves pair (or 0) from the first queue to the second unless the table
  * shows it judged; judges the pair it pushes out.  Zeros pushed through
