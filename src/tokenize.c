@@ -40,10 +40,10 @@
  * first half rotated added in (so a half equal to its key does not
  * cancel the other), then a xorshift-multiply finaliser.  Longer tokens
  * go through XXH3-64, streamed past the word buffer (same value). */
-#define TOK_K0 0x8a5cd789635d2dffULL   /* keys: digits of pi, e, phi */
+#define TOK_K0 0x8a5cd789635d2dffULL   /* keys: arbitrary */
 #define TOK_K1 0x121fd2155c472f96ULL
-#define TOK_K2 0x9e3779b97f4a7c15ULL
-#define TOK_K3 0xff51afd7ed558ccdULL
+#define TOK_K2 0x9e3779b97f4a7c15ULL   /* 2^64 / golden ratio */
+#define TOK_K3 0xff51afd7ed558ccdULL   /* murmur3's fmix64 multiplier */
 
 static inline uint64_t mul_fold64(uint64_t a, uint64_t b)
 {
@@ -97,13 +97,6 @@ uint64_t tokenize_hash(const void *bytes, size_t len, uint64_t seed)
     return short_mix(read_le64(b), read_le64(b + 8), len, seed);
 }
 
-/* The bytes of a word of up to 16 bytes, zero-padded: a mask table read
- * at 16 - len gives len bytes of 0xff, then zeros. */
-static const unsigned char len_mask[32] = {
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-};
-
 /* tokenize_hash of the word p[0 .. len), 1 <= len <= 16, its bytes
  * ORed with fold (0x20 folds ASCII letters and keeps digits; 0 for
  * bytes already folded), with 16 bytes readable at p: no copy, no
@@ -113,6 +106,12 @@ static inline uint64_t hash16(const unsigned char *p, size_t len,
 {
 #if defined(__SSE2__) && !(defined(__BYTE_ORDER__) && \
                            __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+    /* The word's bytes, zero-padded: the mask table read at 16 - len
+     * gives len bytes of 0xff, then zeros. */
+    static const unsigned char len_mask[32] = {
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    };
     __m128i v = _mm_loadu_si128((const __m128i *)p);
     __m128i m = _mm_loadu_si128((const __m128i *)(len_mask + 16 - len));
 
@@ -326,8 +325,8 @@ static inline unsigned word_mask16(const unsigned char *p)
     unsigned m = 0, i;
 
     for (i = 0; i < 16; i++)
-        m |= (unsigned)(((p[i] | 0x20) - 'a' < 26u) ||
-                        (p[i] - '0' < 10u)) << i;
+        m |= (unsigned)(((unsigned)(p[i] | 0x20) - 'a' < 26u) ||
+                        ((unsigned)p[i] - '0' < 10u)) << i;
     return m;
 }
 #endif
