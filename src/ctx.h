@@ -36,6 +36,8 @@ struct dupfind_ctx {
     size_t names_len, names_cap; /* bytes */
     const struct dupfind_df *df; /* document frequencies, or NULL */
     uint64_t df_max;          /* ignore shingles in more docs than this */
+    int twins_off;            /* tests: band every document itself,
+                                 not one of each sketch (twins.h) */
     char errmsg[256];         /* last failure's detail */
 };
 

@@ -288,6 +288,21 @@ static size_t bucket_end(const uint64_t *rec, size_t i, size_t m)
     return j;
 }
 
+/* Documents the bucket rec[i .. j) stands for: its members, or with
+ * twins (twins.h) the documents they stand for. */
+static size_t bucket_weight(const lsh_job *job, const uint64_t *rec,
+                            size_t i, size_t j)
+{
+    const uint32_t *weight = job->filter ? job->filter->weight : NULL;
+    size_t sum = 0;
+
+    if (!weight)
+        return j - i;
+    for (; i < j; i++)
+        sum += weight[(uint32_t)rec[i]];
+    return sum;
+}
+
 /* Slot of a key among the 2^bits counters of drop_alone.  Single-row
  * keys are MinHash values, crowded at the low end: mixed first. */
 static size_t once_slot(uint64_t rec, unsigned bits)
@@ -352,7 +367,7 @@ static int sort_records(lsh_job *job, lsh_worker *w, unsigned g)
         j = bucket_end(src, i, m);
         if (j - i < 2)
             continue;
-        if (cap && j - i > cap) {
+        if (cap && bucket_weight(job, src, i, j) > cap) {
             DF_TRY(DF_GROW(sk->keys, sk->cap, sk->n + 1));
             sk->keys[sk->n++] = (uint32_t)(src[i] >> 32);
             continue;

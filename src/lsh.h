@@ -105,6 +105,9 @@ typedef struct {
     int (*keep_model)(void *arg, unsigned eq, uint64_t na, uint64_t nb);
     const uint64_t *sizes;    /* n sizes for keep_model */
     void *arg;                /* passed to both */
+    /* How many documents each one stands for when a bucket is measured
+     * against the cap (twins.h), or NULL for one each. */
+    const uint32_t *weight;
 } lsh_filter;
 
 /* Candidate pairs of n documents with signatures sig (n * k slots)

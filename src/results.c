@@ -10,6 +10,8 @@
 #include "ctx.h"
 #include "internal.h"
 #include "lsh.h"
+#include "sort.h"
+#include "twins.h"
 #include "verify.h"
 
 static dupfind_relation relation_of(const dupfind_pair *p, double t,
@@ -119,9 +121,100 @@ static int keep_model(void *arg, unsigned eq, uint64_t na, uint64_t nb)
                DUPFIND_REL_NONE;
 }
 
+/* Scores of recent pairs of representatives, in expand_twins: the
+ * copies of a pair of groups are spread over the sorted pairs. */
+#define TWIN_CACHE 4096
+
+typedef struct {
+    uint64_t key;           /* ra << 32 | rb, or UINT64_MAX: empty */
+    dupfind_pair p;         /* estimate_pair(ra, rb) */
+} twin_cached;
+
+/* Candidate pairs of every document from those of the representatives
+ * (twins.h): pair (a, b), a < b, is scored as estimate_pair(rep(a),
+ * rep(b)) and kept when that keeps it, which is what LSH and
+ * estimate_pair give the pair itself, since they see only the
+ * sketches; two twins are scored as their representative with itself
+ * (all bands meet).  Whether estimate_pair keeps a pair does not
+ * depend on the order of the two (every test in it is symmetric: the
+ * smaller size, the sum of the sizes, both containments), so each
+ * pair LSH kept stands for all the copies of its two, in either
+ * order.  The pairs come out ascending, as from LSH. */
+static int expand_twins(const dupfind_ctx *c, const twins *tw,
+                        const unsigned char *active, const uint64_t *rpairs,
+                        size_t nrpairs, dupfind_results *res)
+{
+    twin_cached *cache = NULL;
+    uint64_t *keys = NULL, *tmp = NULL;
+    unsigned char *whole = NULL;
+    size_t total = 0, n = 0, i;
+    uint32_t r, x, y;
+    dupfind_pair p;
+    int rc = DUPFIND_ENOMEM;
+
+    /* whole[r]: the twins of representative r are pairs. */
+    if (!(whole = calloc(c->n, 1)))
+        goto cleanup;
+    for (r = 0; r < c->n; r++)
+        if (active[r] && tw->rep[r] == r && tw->weight[r] > 1 &&
+            estimate_pair(c, r, r, &p)) {
+            whole[r] = 1;
+            total += (size_t)tw->weight[r] * (tw->weight[r] - 1) / 2;
+        }
+    for (i = 0; i < nrpairs; i++)
+        total += (size_t)tw->weight[rpairs[i] >> 32] *
+                 tw->weight[(uint32_t)rpairs[i]];
+    keys = malloc((total ? total : 1) * sizeof(*keys));
+    tmp = malloc((total ? total : 1) * sizeof(*tmp));
+    cache = malloc(TWIN_CACHE * sizeof(*cache));
+    if (!keys || !tmp || !cache)
+        goto cleanup;
+    for (i = 0; i < nrpairs; i++)
+        for (x = (uint32_t)(rpairs[i] >> 32); x != TWINS_END;
+             x = tw->next[x])
+            for (y = (uint32_t)rpairs[i]; y != TWINS_END; y = tw->next[y])
+                keys[n++] = x < y ? (uint64_t)x << 32 | y
+                                  : (uint64_t)y << 32 | x;
+    for (r = 0; r < c->n; r++)
+        if (whole[r])
+            for (x = r; x != TWINS_END; x = tw->next[x])
+                for (y = tw->next[x]; y != TWINS_END; y = tw->next[y])
+                    keys[n++] = (uint64_t)x << 32 | y;
+    radix_sort_u64_from(keys, tmp, n, 0);
+    free(tmp);
+    tmp = NULL;
+    if (n && !(res->pairs = malloc(n * sizeof(*res->pairs))))
+        goto cleanup;
+    res->cap = n;
+    for (i = 0; i < TWIN_CACHE; i++)
+        cache[i].key = UINT64_MAX;
+    for (i = 0; i < n; i++) {
+        uint32_t a = (uint32_t)(keys[i] >> 32), b = (uint32_t)keys[i];
+        uint64_t rk = (uint64_t)tw->rep[a] << 32 | tw->rep[b];
+        twin_cached *e = &cache[(rk * 0x9E3779B97F4A7C15ULL) >> 52];
+        dupfind_pair *out = &res->pairs[res->n++];
+
+        if (e->key != rk) {
+            e->key = rk;
+            estimate_pair(c, tw->rep[a], tw->rep[b], &e->p);
+        }
+        *out = e->p;
+        out->a = a;
+        out->b = b;
+    }
+    rc = 0;
+cleanup:
+    free(cache);
+    free(keys);
+    free(tmp);
+    free(whole);
+    return rc;
+}
+
 int dupfind_ctx_candidates_threads(dupfind_ctx *c, unsigned threads,
                                    dupfind_results **out)
 {
+    twins tw;
     dupfind_results *res;
     unsigned char *active = NULL;
     uint64_t *pairs = NULL;
@@ -132,6 +225,7 @@ int dupfind_ctx_candidates_threads(dupfind_ctx *c, unsigned threads,
     int rc = DUPFIND_ENOMEM;
 
     *out = NULL;
+    memset(&tw, 0, sizeof(tw));
     res = calloc(1, sizeof(*res));
     active = malloc(c->n ? c->n : 1);
     if (!res || !active)
@@ -139,6 +233,9 @@ int dupfind_ctx_candidates_threads(dupfind_ctx *c, unsigned threads,
     /* A document without a single word has no shingle to compare. */
     for (i = 0; i < c->n; i++)
         active[i] = c->shingles[i] > 0;
+    if (!c->twins_off && (rc = twins_find(c, active, &tw)) < 0)
+        goto cleanup;
+    rc = DUPFIND_ENOMEM;
     conf[0].bands = c->opts.bands;
     conf[0].rows = c->opts.rows;
     conf[0].cap = 0;
@@ -157,6 +254,27 @@ int dupfind_ctx_candidates_threads(dupfind_ctx *c, unsigned threads,
     filter.keep_model = keep_model;
     filter.sizes = c->shingles;
     filter.arg = c;
+    filter.weight = NULL;
+    if (tw.rep) {
+        unsigned char *lead = malloc(c->n);
+
+        if (!lead)
+            goto cleanup;
+        for (i = 0; i < c->n; i++)
+            lead[i] = active[i] && tw.rep[i] == i;
+        filter.weight = tw.weight;
+        rc = lsh_candidates_filter(c->sig, k, c->n, lead, conf, nconf,
+                                   c->opts.seed, &filter, threads, &pairs,
+                                   &npairs);
+        free(lead);
+        if (rc < 0)
+            goto cleanup;
+        if ((rc = expand_twins(c, &tw, active, pairs, npairs, res)) < 0)
+            goto cleanup;
+        *out = res;
+        res = NULL;
+        goto cleanup;
+    }
     rc = lsh_candidates_filter(c->sig, k, c->n, active, conf, nconf,
                                c->opts.seed, &filter, threads, &pairs,
                                &npairs);
@@ -176,6 +294,7 @@ cleanup:
     if (rc < 0)
         snprintf(c->errmsg, sizeof(c->errmsg), "%s", dupfind_strerror(rc));
     dupfind_results_free(res);
+    twins_free(&tw);
     free(active);
     free(pairs);
     return rc;

@@ -723,7 +723,7 @@ static void test_candidates_filter_threads(void **state)
         assert_non_null(bsearch(&(uint64_t){ pair(0, 1) }, want.v, want.n,
                                 sizeof(*want.v), test_cmp_u64));
         for (mi = 0; mi < 2; mi++) {
-            lsh_filter f = { keep_eq, mi ? model : NULL, sizes, &st };
+            lsh_filter f = { keep_eq, mi ? model : NULL, sizes, &st, NULL };
 
             for (ti = 0; ti < sizeof(threads) / sizeof(threads[0]); ti++) {
                 uint64_t *out = NULL;
@@ -776,7 +776,7 @@ static void test_candidates_filter_calls(void **state)
     uint32_t *sig = random_sigs(&r, N);
     filter_state st = { sig, sizes, 0 };
     lsh_config conf[2] = { { 26, 3, 0 }, { K, 1, 0 } };
-    lsh_filter f = { counting_keep, NULL, sizes, &st };
+    lsh_filter f = { counting_keep, NULL, sizes, &st, NULL };
     uint64_t *out = NULL;
     size_t n = 0;
     uint32_t d;

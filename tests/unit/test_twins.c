@@ -1,0 +1,266 @@
+/*
+ * test_twins.c - documents with identical sketches (src/twins.c) and
+ * the candidate pairs copied from their representative (results.c):
+ * the same pairs and scores as banding every document itself.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ctx.h"
+#include "twins.h"
+#include "test_util.h"
+
+typedef struct {
+    char *s;
+    size_t n, cap;
+} text;
+
+static void text_word(text *t, uint64_t w)
+{
+    char buf[32];
+    int len = snprintf(buf, sizeof(buf), "%sw%llu", t->n ? " " : "",
+                       (unsigned long long)w);
+
+    while (t->n + (size_t)len + 1 > t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 256;
+        t->s = realloc(t->s, t->cap);
+        assert_non_null(t->s);
+    }
+    memcpy(t->s + t->n, buf, (size_t)len + 1);
+    t->n += (size_t)len;
+}
+
+/* n words of a vocabulary of 50,000 from seed; every `every`-th word
+ * (0: none) replaced by one of its own. */
+static void make_text(text *t, uint64_t seed, size_t n, size_t every)
+{
+    test_rng r = { seed };
+    size_t i;
+
+    t->n = 0;
+    for (i = 0; i < n; i++) {
+        uint64_t w = rng_below(&r, 50000);
+
+        text_word(t, every && i % every == every - 1 ? 900000 + seed * 1000 + i
+                                                      : w);
+    }
+}
+
+static dupfind_ctx *new_ctx(void)
+{
+    dupfind_ctx *ctx = NULL;
+    char err[256];
+
+    assert_int_equal(dupfind_ctx_new(&ctx, NULL, err, sizeof(err)), 0);
+    return ctx;
+}
+
+static void add_text(dupfind_ctx *ctx, dupfind_doc *doc, const text *t)
+{
+    char name[32];
+
+    snprintf(name, sizeof(name), "d%u", dupfind_ctx_doc_count(ctx));
+    dupfind_doc_reset(doc);
+    assert_int_equal(dupfind_doc_feed(doc, t->s, t->n), 0);
+    assert_int_equal(dupfind_doc_finish(doc), 0);
+    assert_int_equal(dupfind_ctx_add(ctx, NULL, name, strlen(name), doc), 0);
+}
+
+/* The candidates of ctx with and without twins standing for each other,
+ * on `threads` threads: the same pairs with the same scores. */
+static size_t check_same(dupfind_ctx *ctx, unsigned threads)
+{
+    dupfind_results *with = NULL, *without = NULL;
+    size_t i, n;
+
+    ctx->twins_off = 1;
+    assert_int_equal(dupfind_ctx_candidates_threads(ctx, threads, &without),
+                     0);
+    ctx->twins_off = 0;
+    assert_int_equal(dupfind_ctx_candidates_threads(ctx, threads, &with), 0);
+    n = dupfind_results_count(without);
+    assert_int_equal(dupfind_results_count(with), n);
+    for (i = 0; i < n; i++) {
+        const dupfind_pair *p = dupfind_results_pair(with, i);
+        const dupfind_pair *q = dupfind_results_pair(without, i);
+
+        assert_int_equal(p->a, q->a);
+        assert_int_equal(p->b, q->b);
+        assert_true(p->jaccard == q->jaccard);
+        assert_true(p->a_in_b == q->a_in_b);
+        assert_true(p->b_in_a == q->b_in_a);
+        assert_int_equal(p->exact, q->exact);
+        assert_int_equal(p->uncertain, q->uncertain);
+    }
+    dupfind_results_free(with);
+    dupfind_results_free(without);
+    return n;
+}
+
+/* Copies of small and large documents (samples of all shingles and of
+ * one in 16), near copies, a part of a document and a document with a
+ * part added, each several times and interleaved. */
+static void test_twins_same_pairs(void **state)
+{
+    static const size_t len[] = { 12, 40, 150, 600, 3000 };
+    dupfind_ctx *ctx = new_ctx();
+    dupfind_doc *doc;
+    text t[5 * 4] = { { 0 } };
+    twins tw;
+    size_t i, j, npairs;
+    unsigned char *active;
+
+    (void)state;
+    assert_int_equal(dupfind_doc_new(&doc, ctx), 0);
+    for (i = 0; i < 5; i++) {
+        make_text(&t[4 * i], 100 + i, len[i], 0);        /* the text */
+        make_text(&t[4 * i + 1], 100 + i, len[i], 9);    /* near copy */
+        make_text(&t[4 * i + 2], 100 + i, len[i] / 2, 0);/* first half */
+        make_text(&t[4 * i + 3], 100 + i, len[i], 0);    /* with more */
+        for (j = 0; j < len[i] / 3 + 5; j++)
+            text_word(&t[4 * i + 3], 700000 + j);
+    }
+    /* Text i appears 1 + i % 4 times, interleaved with the others. */
+    for (j = 0; j < 4; j++)
+        for (i = 0; i < 20; i++)
+            if (j <= i % 4)
+                add_text(ctx, doc, &t[i]);
+    active = malloc(ctx->n);
+    assert_non_null(active);
+    for (i = 0; i < ctx->n; i++)
+        active[i] = 1;
+    assert_int_equal(twins_find(ctx, active, &tw), 0);
+    assert_non_null(tw.rep);
+    /* 20 texts, 15 of them more than once, each copy after the first a
+     * twin; the near copies of the 12-word text may share its sketch. */
+    assert_true(tw.groups >= 15 && tw.groups <= 20);
+    assert_int_equal(tw.twins, 5 * (1 + 2 + 3));
+    for (i = 0; i < ctx->n; i++) {
+        assert_true(tw.rep[i] <= i);
+        assert_true(tw.next[i] == TWINS_END || tw.next[i] > i);
+        assert_true(tw.weight[i] >= 1 && tw.weight[i] <= 4);
+    }
+    twins_free(&tw);
+    free(active);
+    npairs = check_same(ctx, 1);
+    print_message("%u documents, %zu candidate pairs\n", ctx->n, npairs);
+    assert_true(npairs > 100);
+    assert_int_equal(check_same(ctx, 3), npairs);
+    for (i = 0; i < 20; i++)
+        free(t[i].s);
+    dupfind_doc_free(doc);
+    dupfind_ctx_free(ctx);
+}
+
+/* 600 copies of a small text and one large document holding it: every
+ * single-row bucket they share holds 601 documents, over the cap, so
+ * the copies meet the large document only by chance in a multi-row
+ * band.  The representative stands for 600 there, not for one. */
+static void test_twins_count_against_cap(void **state)
+{
+    dupfind_ctx *ctx = new_ctx();
+    dupfind_doc *doc;
+    text small = { 0 }, large = { 0 }, other = { 0 };
+    size_t i, n, in_large = 0;
+    dupfind_results *res = NULL;
+
+    (void)state;
+    assert_int_equal(dupfind_doc_new(&doc, ctx), 0);
+    make_text(&small, 7, 60, 0);
+    make_text(&large, 7, 60, 0);
+    for (i = 0; i < 1500; i++)
+        text_word(&large, 800000 + i);
+    for (i = 0; i < 600; i++) {
+        add_text(ctx, doc, &small);
+        if (i % 100 == 0) {
+            make_text(&other, 1000 + i, 200, 0);
+            add_text(ctx, doc, &other);
+        }
+    }
+    add_text(ctx, doc, &large);
+    n = check_same(ctx, 2);
+    assert_int_equal(dupfind_ctx_candidates_threads(ctx, 2, &res), 0);
+    for (i = 0; i < dupfind_results_count(res); i++)
+        in_large += dupfind_results_pair(res, i)->b == ctx->n - 1;
+    print_message("%zu candidate pairs, %zu with the large document\n", n,
+                  in_large);
+    /* All copy pairs; the copies with the large one not (the cap). */
+    assert_true(n >= 600 * 599 / 2);
+    assert_true(in_large < 600);
+    dupfind_results_free(res);
+    free(small.s);
+    free(large.s);
+    free(other.s);
+    dupfind_doc_free(doc);
+    dupfind_ctx_free(ctx);
+}
+
+/* Twins only when signature, count and sample are all equal. */
+static void test_twins_whole_sketch(void **state)
+{
+    dupfind_ctx *ctx = new_ctx();
+    unsigned k = ctx->opts.num_perm, i;
+    uint32_t *sig = calloc(k, sizeof(*sig));
+    uint32_t s1[3] = { 1, 2, 3 }, s2[3] = { 1, 2, 4 };
+    unsigned char active[7] = { 1, 1, 1, 1, 1, 1, 1 };
+    twins tw;
+
+    (void)state;
+    assert_non_null(sig);
+    for (i = 0; i < k; i++)
+        sig[i] = i * 7919u;
+    /* 0, 1: equal; 2: another sample; 3: no sample; 4: another count;
+     * 5: another slot; 6: equal to 0 again. */
+    assert_int_equal(dupfind_ctx_add_sketch(ctx, NULL, "0", 1, sig, 3, s1, 3,
+                                            0), 0);
+    assert_int_equal(dupfind_ctx_add_sketch(ctx, NULL, "1", 1, sig, 3, s1, 3,
+                                            0), 0);
+    assert_int_equal(dupfind_ctx_add_sketch(ctx, NULL, "2", 1, sig, 3, s2, 3,
+                                            0), 0);
+    assert_int_equal(dupfind_ctx_add_signature(ctx, NULL, "3", 1, sig, 3), 0);
+    assert_int_equal(dupfind_ctx_add_sketch(ctx, NULL, "4", 1, sig, 4, s1, 3,
+                                            0), 0);
+    sig[k - 1]++;
+    assert_int_equal(dupfind_ctx_add_sketch(ctx, NULL, "5", 1, sig, 3, s1, 3,
+                                            0), 0);
+    sig[k - 1]--;
+    assert_int_equal(dupfind_ctx_add_sketch(ctx, NULL, "6", 1, sig, 3, s1, 3,
+                                            0), 0);
+    assert_int_equal(twins_find(ctx, active, &tw), 0);
+    assert_non_null(tw.rep);
+    assert_int_equal(tw.groups, 1);
+    assert_int_equal(tw.twins, 2);
+    assert_int_equal(tw.weight[0], 3);
+    assert_int_equal(tw.next[0], 1);
+    assert_int_equal(tw.next[1], 6);
+    assert_int_equal(tw.next[6], TWINS_END);
+    for (i = 2; i <= 5; i++) {
+        assert_int_equal(tw.rep[i], i);
+        assert_int_equal(tw.weight[i], 1);
+    }
+    twins_free(&tw);
+    /* An inactive document is nobody's twin. */
+    active[1] = active[6] = 0;
+    assert_int_equal(twins_find(ctx, active, &tw), 0);
+    assert_null(tw.rep);
+    free(sig);
+    dupfind_ctx_free(ctx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_twins_whole_sketch),
+        cmocka_unit_test(test_twins_same_pairs),
+        cmocka_unit_test(test_twins_count_against_cap),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
