@@ -72,6 +72,9 @@ static int estimate_pair(const dupfind_ctx *c, uint32_t a, uint32_t b,
         return 1;
     shift = c->samp_shift[a] > c->samp_shift[b] ? c->samp_shift[a]
                                                 : c->samp_shift[b];
+    /* A sample of one shingle in 16 only rules out uncertain pairs. */
+    if (shift != 0 && !p->uncertain)
+        return 1;
     sa = c->samp + c->samp_off[a];
     sb = c->samp + c->samp_off[b];
     na = verify_sample_prefix(sa, c->samp_n[a], shift);
