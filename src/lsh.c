@@ -162,6 +162,7 @@ typedef struct lsh_job {
     const lsh_filter *filter; /* NULL: keep every pair */
     const uint8_t *bytes;     /* n * k low bytes of sig, or NULL */
     const double *drop_below; /* k + 1 size ratios, see drop_table */
+    uint64_t weight_extra;    /* sum of filter->weight - 1, active ids */
     uint64_t *seen;           /* pairs judged, see seen_has */
     unsigned seen_bits;       /* log2 of its slots */
     const lsh_config *conf;   /* the configuration in work */
@@ -296,7 +297,9 @@ static size_t bucket_weight(const lsh_job *job, const uint64_t *rec,
     const uint32_t *weight = job->filter ? job->filter->weight : NULL;
     size_t sum = 0;
 
-    if (!weight)
+    /* The weights are read (anywhere in memory) only when the bucket
+     * could pass the cap by them. */
+    if (!weight || j - i + job->weight_extra <= job->conf->cap)
         return j - i;
     for (; i < j; i++)
         sum += weight[(uint32_t)rec[i]];
@@ -789,6 +792,9 @@ int lsh_candidates_filter(const uint32_t *sig, unsigned k, uint32_t n,
     job.n = n;
     job.filter = filter;
     job.w = w;
+    if (filter && filter->weight)
+        for (t = 0; t < m; t++)
+            job.weight_extra += filter->weight[ids[t]] - 1;
     /* About a slot per active document, at most 2^LSH_SEEN_BITS. */
     for (job.seen_bits = 6;
          job.seen_bits < LSH_SEEN_BITS && ((uint32_t)1 << job.seen_bits) < m;
