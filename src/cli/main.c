@@ -23,7 +23,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
 #include "../bigmem.h"
+#include "../sort.h"
 #include "cli.h"
 
 typedef struct {
@@ -86,6 +89,7 @@ typedef struct {
     uint64_t *own;            /* set, when malloc'd for it */
     size_t len;               /* entries */
     dupfind_set_index *ix;    /* for a large set, or NULL */
+    uint64_t hash;            /* XXH3-64 of the set (exact phase) */
     const char *why;          /* static reason when it failed, or NULL */
     int fatal;                /* the failure was out of memory */
 } exact_set;
@@ -250,6 +254,7 @@ typedef struct {
     const size_t *off;        /* where each one's goes in it */
     exact_set *sets;          /* per document id (loaded ones) */
     const unsigned char *ok;  /* per document id: set loaded */
+    uint32_t *canon;          /* per document id: see same_sets; or NULL */
 } exact_work;
 
 static void load_task(void *ud, reader_worker *w, size_t i)
@@ -258,6 +263,58 @@ static void load_task(void *ud, reader_worker *w, size_t i)
     uint32_t id = x->ids[i];
 
     load_set(x->r, w, id, &x->sets[id], x->arena ? x->arena + x->off[i] : NULL);
+    if (x->sets[id].set)
+        x->sets[id].hash = XXH3_64bits(x->sets[id].set,
+                                       x->sets[id].len * sizeof(uint64_t));
+}
+
+/* canon[id] for the nids documents loaded: the first of ids whose set
+ * equals id's (copies of one text).  A pair of copies then needs no
+ * merge: 2,000 copies of a 35 KB file under --exact merged 2 M pairs of
+ * 5,600 shingles, 14.6 s.  Sets are grouped by the top 32 bits of
+ * their hash and compared in full.  Returns 0, or -1 when out of memory
+ * (then every pair is merged as before). */
+static int same_sets(const exact_work *x, size_t nids, uint32_t *canon)
+{
+    uint64_t *rec = malloc((nids ? nids : 1) * sizeof(*rec));
+    uint64_t *tmp = malloc((nids ? nids : 1) * sizeof(*tmp));
+    size_t m = 0, i, j, a, b;
+
+    if (!rec || !tmp) {
+        free(rec);
+        free(tmp);
+        return -1;
+    }
+    for (i = 0; i < nids; i++) {
+        uint32_t id = x->ids[i];
+
+        canon[id] = id;
+        if (x->ok[id] && x->sets[id].set)
+            rec[m++] = (x->sets[id].hash & ~(uint64_t)UINT32_MAX) | i;
+    }
+    radix_sort_u64_from(rec, tmp, m, 32);
+    for (i = 0; i < m; i = j) {
+        for (j = i + 1; j < m && rec[j] >> 32 == rec[i] >> 32; j++)
+            ;
+        for (a = i; a + 1 < j; a++) {
+            uint32_t ia = x->ids[(uint32_t)rec[a]];
+            const exact_set *sa = &x->sets[ia];
+
+            if (canon[ia] != ia)
+                continue;
+            for (b = a + 1; b < j; b++) {
+                uint32_t ib = x->ids[(uint32_t)rec[b]];
+                const exact_set *sb = &x->sets[ib];
+
+                if (canon[ib] == ib && sa->len == sb->len &&
+                    memcmp(sa->set, sb->set, sa->len * sizeof(*sa->set)) == 0)
+                    canon[ib] = ia;
+            }
+        }
+    }
+    free(rec);
+    free(tmp);
+    return 0;
 }
 
 static void score_task(void *ud, reader_worker *w, size_t i)
@@ -266,8 +323,15 @@ static void score_task(void *ud, reader_worker *w, size_t i)
     const dupfind_pair *p = dupfind_results_pair(x->res, i);
 
     (void)w;
-    if (wants_exact(x->r->opt, p) && x->ok[p->a] && x->ok[p->b])
+    if (!wants_exact(x->r->opt, p) || !x->ok[p->a] || !x->ok[p->b])
+        return;
+    if (x->canon && x->canon[p->a] == x->canon[p->b]) {
+        uint64_t len = x->sets[p->a].len;
+
+        dupfind_results_set_exact_shared(x->res, i, len, len, len);
+    } else {
         score_exact(x->res, i, &x->sets[p->a], &x->sets[p->b]);
+    }
 }
 
 /* For --stats: one more document loaded for exact scoring. */
@@ -291,7 +355,7 @@ static int rescore_exact(run_state *r, dupfind_results *res)
     uint32_t ndocs = dupfind_ctx_doc_count(r->ctx), cur = UINT32_MAX, id;
     reader_worker *w = reader_main_worker(r->rd);
     exact_set *sets = NULL, ea, eb;
-    uint32_t *ids = NULL;
+    uint32_t *ids = NULL, *canon = NULL;
     uint64_t *arena = NULL;
     size_t *off = NULL;
     unsigned char *need = NULL;
@@ -342,10 +406,14 @@ static int rescore_exact(run_state *r, dupfind_results *res)
         x.ids = ids;
         x.sets = sets;
         x.ok = need;
+        x.canon = NULL;
         reader_parallel(r->rd, nids, load_task, &x);
         for (i = 0; i < nids; i++)
             if (report_load(r, ids[i], &sets[ids[i]]) < 0)
                 need[ids[i]] = 0;    /* reported; keep the estimate */
+        if ((canon = malloc((ndocs ? ndocs : 1) * sizeof(*canon))) &&
+            same_sets(&x, nids, canon) == 0)
+            x.canon = canon;
         r->prog.done += nids;
         progress_tick(&r->prog);
         if (!r->fatal)
@@ -397,6 +465,7 @@ cleanup:
             exact_set_release(&sets[ids[i]]);
     free(sets);
     free(ids);
+    free(canon);
     free(off);
     free(arena);
     exact_set_release(&ea);
