@@ -325,6 +325,36 @@ DUPFIND_API int dupfind_ctx_candidates_threads(dupfind_ctx *ctx,
                                                unsigned threads,
                                                dupfind_results **out);
 
+/* Flags of dupfind_ctx_candidates_flags.  Copies here are documents
+ * with identical sketches (signature, shingle count and sample: in
+ * practice copies of one text).  n copies make n (n - 1) / 2 pairs, 50 M
+ * for 10,000 copies of a page; a caller that only groups documents
+ * needs n - 1 of them.
+ *
+ * DUPFIND_STAR_COPIES: of the pairs among the copies of a text, only
+ * those of the first copy (lowest id) with each other one are returned,
+ * when their pair is kept and not uncertain (uncertain ones are all
+ * returned, to be verified one by one).  Every other pair is returned
+ * as before.  The clusters
+ * (dupfind_results_clusters) of the selected pairs are the same as
+ * without the flag, provided pairs that are not uncertain keep their
+ * estimates.
+ *
+ * DUPFIND_STAR_SETTLED: with DUPFIND_STAR_COPIES, only for copies none
+ * of whose pairs with other documents is uncertain.  Then also "walk the
+ * documents by id, drop each one that has a selected pair with an
+ * earlier document that was not dropped" drops the same documents as
+ * without the flag. */
+#define DUPFIND_STAR_COPIES  1u
+#define DUPFIND_STAR_SETTLED 2u
+
+/* dupfind_ctx_candidates_threads() with flags (above; 0: the same).
+ * Returns: 0, DUPFIND_ENOMEM or DUPFIND_EINVAL (unknown flags). */
+DUPFIND_API int dupfind_ctx_candidates_flags(dupfind_ctx *ctx,
+                                             unsigned threads,
+                                             unsigned flags,
+                                             dupfind_results **out);
+
 /* Keeps the pairs that pass the thresholds of ctx's options, sets their
  * relation and sorts them: Jaccard descending, then name of a, then
  * name of b (bytewise).  Returns: 0 or DUPFIND_ENOMEM. */

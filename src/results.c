@@ -128,6 +128,8 @@ static int keep_model(void *arg, unsigned eq, uint64_t na, uint64_t nb)
  * copies of a pair of groups are spread over the sorted pairs. */
 #define TWIN_CACHE 4096
 
+enum { WHOLE_ALL = 1, WHOLE_STAR, WHOLE_UNSETTLED };
+
 typedef struct {
     uint64_t key;           /* ra << 32 | rb, or UINT64_MAX: empty */
     dupfind_pair p;         /* estimate_pair(ra, rb) */
@@ -145,7 +147,7 @@ typedef struct {
  * order.  The pairs come out ascending, as from LSH. */
 static int expand_twins(const dupfind_ctx *c, const twins *tw,
                         const unsigned char *active, const uint64_t *rpairs,
-                        size_t nrpairs, dupfind_results *res)
+                        size_t nrpairs, unsigned flags, dupfind_results *res)
 {
     twin_cached *cache = NULL;
     uint64_t *keys = NULL, *tmp = NULL;
@@ -155,15 +157,35 @@ static int expand_twins(const dupfind_ctx *c, const twins *tw,
     dupfind_pair p;
     int rc = DUPFIND_ENOMEM;
 
-    /* whole[r]: the twins of representative r are pairs. */
+    /* whole[r]: the twins of representative r are pairs, all of them
+     * (WHOLE_ALL) or those with r (WHOLE_STAR, DUPFIND_STAR_COPIES);
+     * WHOLE_UNSETTLED marks r in an uncertain pair with another
+     * document (DUPFIND_STAR_SETTLED). */
     if (!(whole = calloc(c->n, 1)))
         goto cleanup;
-    for (r = 0; r < c->n; r++)
-        if (active[r] && tw->rep[r] == r && tw->weight[r] > 1 &&
-            estimate_pair(c, r, r, &p)) {
-            whole[r] = 1;
+    if (flags & DUPFIND_STAR_SETTLED)
+        for (i = 0; i < nrpairs; i++) {
+            estimate_pair(c, (uint32_t)(rpairs[i] >> 32),
+                          (uint32_t)rpairs[i], &p);
+            if (p.uncertain)
+                whole[rpairs[i] >> 32] = whole[(uint32_t)rpairs[i]] =
+                    WHOLE_UNSETTLED;
+        }
+    for (r = 0; r < c->n; r++) {
+        int unsettled = whole[r] == WHOLE_UNSETTLED;
+
+        whole[r] = 0;
+        if (!active[r] || tw->rep[r] != r || tw->weight[r] < 2 ||
+            !estimate_pair(c, r, r, &p))
+            continue;
+        if ((flags & DUPFIND_STAR_COPIES) && !p.uncertain && !unsettled) {
+            whole[r] = WHOLE_STAR;
+            total += tw->weight[r] - 1;
+        } else {
+            whole[r] = WHOLE_ALL;
             total += (size_t)tw->weight[r] * (tw->weight[r] - 1) / 2;
         }
+    }
     for (i = 0; i < nrpairs; i++)
         total += (size_t)tw->weight[rpairs[i] >> 32] *
                  tw->weight[(uint32_t)rpairs[i]];
@@ -179,7 +201,10 @@ static int expand_twins(const dupfind_ctx *c, const twins *tw,
                 keys[n++] = x < y ? (uint64_t)x << 32 | y
                                   : (uint64_t)y << 32 | x;
     for (r = 0; r < c->n; r++)
-        if (whole[r])
+        if (whole[r] == WHOLE_STAR)
+            for (y = tw->next[r]; y != TWINS_END; y = tw->next[y])
+                keys[n++] = (uint64_t)r << 32 | y;
+        else if (whole[r] == WHOLE_ALL)
             for (x = r; x != TWINS_END; x = tw->next[x])
                 for (y = tw->next[x]; y != TWINS_END; y = tw->next[y])
                     keys[n++] = (uint64_t)x << 32 | y;
@@ -217,6 +242,12 @@ cleanup:
 int dupfind_ctx_candidates_threads(dupfind_ctx *c, unsigned threads,
                                    dupfind_results **out)
 {
+    return dupfind_ctx_candidates_flags(c, threads, 0, out);
+}
+
+int dupfind_ctx_candidates_flags(dupfind_ctx *c, unsigned threads,
+                                 unsigned flags, dupfind_results **out)
+{
     twins tw;
     dupfind_results *res;
     unsigned char *active = NULL;
@@ -229,6 +260,11 @@ int dupfind_ctx_candidates_threads(dupfind_ctx *c, unsigned threads,
 
     *out = NULL;
     memset(&tw, 0, sizeof(tw));
+    if (flags & ~(DUPFIND_STAR_COPIES | DUPFIND_STAR_SETTLED) ||
+        (flags & DUPFIND_STAR_SETTLED && !(flags & DUPFIND_STAR_COPIES))) {
+        snprintf(c->errmsg, sizeof(c->errmsg), "unknown candidate flags");
+        return DUPFIND_EINVAL;
+    }
     res = calloc(1, sizeof(*res));
     active = malloc(c->n ? c->n : 1);
     if (!res || !active)
@@ -272,7 +308,8 @@ int dupfind_ctx_candidates_threads(dupfind_ctx *c, unsigned threads,
         free(lead);
         if (rc < 0)
             goto cleanup;
-        if ((rc = expand_twins(c, &tw, active, pairs, npairs, res)) < 0)
+        if ((rc = expand_twins(c, &tw, active, pairs, npairs, flags,
+                               res)) < 0)
             goto cleanup;
         *out = res;
         res = NULL;

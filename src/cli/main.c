@@ -343,6 +343,25 @@ static void count_load(run_state *r, uint32_t id)
     r->kept += reader_kept(r->rd, id, &n) != NULL;
 }
 
+/* Whether copies of one text need their pairs with the first copy only
+ * (dupfind.h, DUPFIND_STAR_COPIES): when the output groups documents,
+ * never when pairs are listed, written to or filtered by a baseline,
+ * every pair is scored exactly, or the text format shows members' own
+ * pairs.  --unique and --duplicates walk documents in input order: the
+ * settled kind, and only with --keep=first. */
+static unsigned star_flags(const cli_options *o, int filtered)
+{
+    if (filtered || o->write_baseline || o->verify == VERIFY_EXACT ||
+        o->format == FORMAT_TEXT)
+        return 0;
+    if (o->mode == MODE_CLUSTERS)
+        return DUPFIND_STAR_COPIES;
+    if ((o->mode == MODE_UNIQUE || o->mode == MODE_DUPLICATES) &&
+        o->keep == KEEP_FIRST)
+        return DUPFIND_STAR_COPIES | DUPFIND_STAR_SETTLED;
+    return 0;
+}
+
 /* Replaces estimates by exact scores where the verify mode asks for it.
  * When the sets of all the documents involved fit the budget together,
  * every document is read once, by all threads at once, and the pairs
@@ -827,8 +846,9 @@ int main(int argc, char **argv)
 
     t[1] = now();
     progress_phase(&r.prog, "candidates");
-    rc = dupfind_ctx_candidates_threads(
-        r.ctx, opt.jobs ? opt.jobs : reader_default_jobs(), &res);
+    rc = dupfind_ctx_candidates_flags(
+        r.ctx, opt.jobs ? opt.jobs : reader_default_jobs(),
+        star_flags(&opt, accepted != NULL), &res);
     r.candidates = dupfind_results_count(res);
     t[2] = now();
     if (rc == 0 && opt.verify != VERIFY_ESTIMATE &&

@@ -254,12 +254,118 @@ static void test_twins_whole_sketch(void **state)
     dupfind_ctx_free(ctx);
 }
 
+/* Per document: dropped by walking the documents by id and dropping
+ * each one with a selected pair with an earlier one kept (--unique). */
+static void walk_unique(const dupfind_results *res, uint32_t n,
+                        unsigned char *dropped)
+{
+    size_t i, np = dupfind_results_count(res);
+    uint32_t id;
+
+    memset(dropped, 0, n);
+    for (id = 0; id < n; id++)
+        for (i = 0; i < np; i++) {
+            const dupfind_pair *p = dupfind_results_pair(res, i);
+
+            if (p->b == id && !dropped[p->a])
+                dropped[id] = 1;
+        }
+}
+
+static dupfind_results *selected(dupfind_ctx *ctx, unsigned flags)
+{
+    dupfind_results *res = NULL;
+
+    assert_int_equal(dupfind_ctx_candidates_flags(ctx, 2, flags, &res), 0);
+    assert_int_equal(dupfind_results_select(res, ctx), 0);
+    return res;
+}
+
+/* Copies of texts (some near the threshold of another text, so that
+ * their pairs are uncertain): with their pairs reduced to a star, the
+ * same clusters, and with the settled kind the same documents dropped
+ * walking by id. */
+static void test_twins_star(void **state)
+{
+    dupfind_options o;
+    dupfind_ctx *ctx = NULL;
+    dupfind_doc *doc;
+    dupfind_results *full, *star, *settled;
+    text t[6] = { { 0 } };
+    char err[256];
+    uint32_t *c1, *c2, n1, n2, n;
+    unsigned char *d1, *d2;
+    size_t i, j;
+
+    (void)state;
+    dupfind_options_init(&o);
+    o.containment = 0;
+    assert_int_equal(dupfind_ctx_new(&ctx, &o, err, sizeof(err)), 0);
+    assert_int_equal(dupfind_doc_new(&doc, ctx), 0);
+    make_text(&t[0], 1, 300, 0);
+    make_text(&t[1], 1, 300, 40);                /* near copy of 0 */
+    make_text(&t[2], 1, 200, 0);                 /* 2/3 of 0: J ~ 0.5 */
+    for (i = 0; i < 100; i++)
+        text_word(&t[2], 600000 + i);
+    make_text(&t[3], 2, 40, 0);                  /* unrelated, copied */
+    make_text(&t[4], 3, 500, 0);
+    make_text(&t[5], 3, 500, 60);                /* near copy of 4 */
+    /* 0 x 7, 1 x 3, 2 x 2, 3 x 5, 4 x 4, 5 x 1, interleaved */
+    for (j = 0; j < 7; j++)
+        for (i = 0; i < 6; i++)
+            if (j < (size_t)(i == 0 ? 7 : i == 1 ? 3 : i == 2 ? 2 : i == 3
+                                                 ? 5 : i == 4 ? 4 : 1))
+                add_text(ctx, doc, &t[i]);
+    n = ctx->n;
+    full = selected(ctx, 0);
+    star = selected(ctx, DUPFIND_STAR_COPIES);
+    settled = selected(ctx, DUPFIND_STAR_COPIES | DUPFIND_STAR_SETTLED);
+    print_message("pairs: %zu full, %zu star, %zu settled\n",
+                  dupfind_results_count(full), dupfind_results_count(star),
+                  dupfind_results_count(settled));
+    assert_true(dupfind_results_count(star) <
+                dupfind_results_count(settled));
+    assert_true(dupfind_results_count(settled) <
+                dupfind_results_count(full));
+    c1 = malloc(n * sizeof(*c1));
+    c2 = malloc(n * sizeof(*c2));
+    d1 = malloc(n);
+    d2 = malloc(n);
+    assert_true(c1 && c2 && d1 && d2);
+    assert_int_equal(dupfind_results_clusters(full, n, c1, &n1), 0);
+    assert_int_equal(dupfind_results_clusters(star, n, c2, &n2), 0);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(c1, c2, n * sizeof(*c1));
+    assert_int_equal(dupfind_results_clusters(settled, n, c2, &n2), 0);
+    assert_memory_equal(c1, c2, n * sizeof(*c1));
+    walk_unique(full, n, d1);
+    walk_unique(settled, n, d2);
+    assert_memory_equal(d1, d2, n);
+    dupfind_results_free(full);
+    dupfind_results_free(star);
+    dupfind_results_free(settled);
+    assert_int_equal(dupfind_ctx_candidates_flags(ctx, 1, 4, &full),
+                     DUPFIND_EINVAL);
+    assert_int_equal(dupfind_ctx_candidates_flags(ctx, 1,
+                                                  DUPFIND_STAR_SETTLED, &full),
+                     DUPFIND_EINVAL);
+    free(c1);
+    free(c2);
+    free(d1);
+    free(d2);
+    for (i = 0; i < 6; i++)
+        free(t[i].s);
+    dupfind_doc_free(doc);
+    dupfind_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_twins_whole_sketch),
         cmocka_unit_test(test_twins_same_pairs),
         cmocka_unit_test(test_twins_count_against_cap),
+        cmocka_unit_test(test_twins_star),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
