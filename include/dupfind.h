@@ -334,8 +334,10 @@ DUPFIND_API int dupfind_ctx_candidates_threads(dupfind_ctx *ctx,
  * DUPFIND_STAR_COPIES: of the pairs among the copies of a text, only
  * those of the first copy (lowest id) with each other one are returned,
  * when their pair is kept and not uncertain (uncertain ones are all
- * returned, to be verified one by one).  Every other pair is returned
- * as before.  The clusters
+ * returned, to be verified one by one); and of such copies' pairs with
+ * another document, those that are not uncertain are returned for the
+ * first copy only (they would repeat its scores).  Every other pair is
+ * returned as before.  The clusters
  * (dupfind_results_clusters) of the selected pairs are the same as
  * without the flag, provided pairs that are not uncertain keep their
  * estimates.

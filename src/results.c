@@ -130,6 +130,24 @@ static int keep_model(void *arg, unsigned eq, uint64_t na, uint64_t nb)
 
 enum { WHOLE_ALL = 1, WHOLE_STAR, WHOLE_UNSETTLED };
 
+/* Copies of representative r that sure pair i of representatives
+ * stands for on r's side: 1 (r alone) when r's copies are a star, else
+ * all of them.  For clusters, a copy's pair with the other side only
+ * repeats r's (the same score; the copy is paired with r).  For the walk
+ * by id (DUPFIND_STAR_SETTLED), only on the earlier side (lo): a later
+ * copy of a star is dropped either way, by r if r is kept, else by
+ * what drops r, which comes before r, so that its pairs with all of
+ * r's copies are there: on the full side of the pair that made it. */
+static uint32_t copies_in(const twins *tw, const unsigned char *whole,
+                          const unsigned char *sure, size_t i, uint32_t r,
+                          int lo_side, unsigned flags)
+{
+    return sure && sure[i] && whole[r] == WHOLE_STAR &&
+                   (lo_side || !(flags & DUPFIND_STAR_SETTLED))
+               ? 1
+               : tw->weight[r];
+}
+
 typedef struct {
     uint64_t key;           /* ra << 32 | rb, or UINT64_MAX: empty */
     dupfind_pair p;         /* estimate_pair(ra, rb) */
@@ -151,7 +169,7 @@ static int expand_twins(const dupfind_ctx *c, const twins *tw,
 {
     twin_cached *cache = NULL;
     uint64_t *keys = NULL, *tmp = NULL;
-    unsigned char *whole = NULL;
+    unsigned char *whole = NULL, *sure = NULL;
     size_t total = 0, n = 0, i;
     uint32_t r, x, y;
     dupfind_pair p;
@@ -163,14 +181,20 @@ static int expand_twins(const dupfind_ctx *c, const twins *tw,
      * document (DUPFIND_STAR_SETTLED). */
     if (!(whole = calloc(c->n, 1)))
         goto cleanup;
-    if (flags & DUPFIND_STAR_SETTLED)
+    if (flags & DUPFIND_STAR_COPIES) {
+        /* sure[i]: pair i of representatives is not uncertain (in
+         * either order: the test is symmetric). */
+        if (!(sure = malloc(nrpairs ? nrpairs : 1)))
+            goto cleanup;
         for (i = 0; i < nrpairs; i++) {
             estimate_pair(c, (uint32_t)(rpairs[i] >> 32),
                           (uint32_t)rpairs[i], &p);
-            if (p.uncertain)
+            sure[i] = !p.uncertain;
+            if (p.uncertain && (flags & DUPFIND_STAR_SETTLED))
                 whole[rpairs[i] >> 32] = whole[(uint32_t)rpairs[i]] =
                     WHOLE_UNSETTLED;
         }
+    }
     for (r = 0; r < c->n; r++) {
         int unsettled = whole[r] == WHOLE_UNSETTLED;
 
@@ -187,19 +211,26 @@ static int expand_twins(const dupfind_ctx *c, const twins *tw,
         }
     }
     for (i = 0; i < nrpairs; i++)
-        total += (size_t)tw->weight[rpairs[i] >> 32] *
-                 tw->weight[(uint32_t)rpairs[i]];
+        total += (size_t)copies_in(tw, whole, sure, i,
+                                   (uint32_t)(rpairs[i] >> 32), 1, flags) *
+                 copies_in(tw, whole, sure, i, (uint32_t)rpairs[i], 0,
+                           flags);
     keys = malloc((total ? total : 1) * sizeof(*keys));
     tmp = malloc((total ? total : 1) * sizeof(*tmp));
     cache = malloc(TWIN_CACHE * sizeof(*cache));
     if (!keys || !tmp || !cache)
         goto cleanup;
-    for (i = 0; i < nrpairs; i++)
-        for (x = (uint32_t)(rpairs[i] >> 32); x != TWINS_END;
-             x = tw->next[x])
-            for (y = (uint32_t)rpairs[i]; y != TWINS_END; y = tw->next[y])
+    for (i = 0; i < nrpairs; i++) {
+        uint32_t lo = (uint32_t)(rpairs[i] >> 32), hi = (uint32_t)rpairs[i];
+        int lo_only = copies_in(tw, whole, sure, i, lo, 1, flags) == 1;
+        int hi_only = copies_in(tw, whole, sure, i, hi, 0, flags) == 1;
+
+        for (x = lo; x != TWINS_END; x = lo_only ? TWINS_END : tw->next[x])
+            for (y = hi; y != TWINS_END;
+                 y = hi_only ? TWINS_END : tw->next[y])
                 keys[n++] = x < y ? (uint64_t)x << 32 | y
                                   : (uint64_t)y << 32 | x;
+    }
     for (r = 0; r < c->n; r++)
         if (whole[r] == WHOLE_STAR)
             for (y = tw->next[r]; y != TWINS_END; y = tw->next[y])
@@ -236,6 +267,7 @@ cleanup:
     free(keys);
     free(tmp);
     free(whole);
+    free(sure);
     return rc;
 }
 

@@ -291,7 +291,7 @@ static void test_twins_star(void **state)
     dupfind_ctx *ctx = NULL;
     dupfind_doc *doc;
     dupfind_results *full, *star, *settled;
-    text t[6] = { { 0 } };
+    text t[7] = { { 0 } };
     char err[256];
     uint32_t *c1, *c2, n1, n2, n;
     unsigned char *d1, *d2;
@@ -310,11 +310,13 @@ static void test_twins_star(void **state)
     make_text(&t[3], 2, 40, 0);                  /* unrelated, copied */
     make_text(&t[4], 3, 500, 0);
     make_text(&t[5], 3, 500, 60);                /* near copy of 4 */
-    /* 0 x 7, 1 x 3, 2 x 2, 3 x 5, 4 x 4, 5 x 1, interleaved */
+    make_text(&t[6], 3, 500, 70);                /* another one */
+    /* 0 x 7, 1 x 3, 2 x 2, 3 x 5, 4 x 4, 5 x 1, 6 x 3, interleaved: the
+     * first copy of 6 comes after 4, which drops it and its copies. */
     for (j = 0; j < 7; j++)
-        for (i = 0; i < 6; i++)
+        for (i = 0; i < 7; i++)
             if (j < (size_t)(i == 0 ? 7 : i == 1 ? 3 : i == 2 ? 2 : i == 3
-                                                 ? 5 : i == 4 ? 4 : 1))
+                                 ? 5 : i == 4 ? 4 : i == 5 ? 1 : 3))
                 add_text(ctx, doc, &t[i]);
     n = ctx->n;
     full = selected(ctx, 0);
@@ -353,7 +355,7 @@ static void test_twins_star(void **state)
     free(c2);
     free(d1);
     free(d2);
-    for (i = 0; i < 6; i++)
+    for (i = 0; i < 7; i++)
         free(t[i].s);
     dupfind_doc_free(doc);
     dupfind_ctx_free(ctx);
