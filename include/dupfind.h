@@ -368,6 +368,11 @@ DUPFIND_API int dupfind_ctx_find(dupfind_ctx *ctx, dupfind_results **out);
 
 DUPFIND_API size_t dupfind_results_count(const dupfind_results *res);
 
+/* Documents of the corpus found to be copies of an earlier one
+ * (identical sketches, see DUPFIND_STAR_COPIES) by the call that made
+ * res; their pairs were derived from the earlier copy's. */
+DUPFIND_API uint32_t dupfind_results_copies(const dupfind_results *res);
+
 /* Pair i (borrowed), or NULL when i is out of range. */
 DUPFIND_API const dupfind_pair *dupfind_results_pair(
     const dupfind_results *res, size_t i);

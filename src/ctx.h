@@ -96,6 +96,7 @@ struct dupfind_doc {
 struct dupfind_results {
     dupfind_pair *pairs;      /* the pairs */
     size_t n, cap;            /* count, capacity */
+    uint32_t copies;          /* documents banded as an earlier copy */
 };
 
 #endif

@@ -343,6 +343,7 @@ int dupfind_ctx_candidates_flags(dupfind_ctx *c, unsigned threads,
         if ((rc = expand_twins(c, &tw, active, pairs, npairs, flags,
                                res)) < 0)
             goto cleanup;
+        res->copies = tw.twins;
         *out = res;
         res = NULL;
         goto cleanup;
@@ -483,6 +484,11 @@ int dupfind_ctx_find(dupfind_ctx *c, dupfind_results **out)
         *out = NULL;
     }
     return rc;
+}
+
+uint32_t dupfind_results_copies(const dupfind_results *res)
+{
+    return res ? res->copies : 0;
 }
 
 size_t dupfind_results_count(const dupfind_results *res)

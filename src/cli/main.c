@@ -37,6 +37,7 @@ typedef struct {
     int trouble;              /* an input failed */
     int fatal;                /* out of memory: stop */
     uint64_t candidates;      /* LSH candidate pairs */
+    uint32_t copies;          /* documents banded as an earlier copy */
     uint64_t verified;        /* pairs scored exactly */
     uint64_t reread;          /* documents read again for that */
     uint64_t kept;            /* ... of which kept since the first time */
@@ -672,7 +673,7 @@ static void print_stats(const run_state *r, size_t reported,
     getrusage(RUSAGE_SELF, &ru);
     fprintf(stderr,
             "dupfind: stats: documents %llu, bytes %llu, shingles %llu, "
-            "binary skipped %llu, unreadable %llu\n"
+            "binary skipped %llu, unreadable %llu, copies %lu\n"
             "dupfind: stats: kernel %s, bands %u x %u rows%s, threads %u\n"
             "dupfind: stats: candidates %llu, verified exactly %llu, "
             "reported %zu%s\n"
@@ -685,7 +686,7 @@ static void print_stats(const run_state *r, size_t reported,
             (unsigned long long)st->docs, (unsigned long long)st->bytes,
             (unsigned long long)st->shingles,
             (unsigned long long)st->binary, (unsigned long long)st->errors,
-            dupfind_ctx_simd_name(r->ctx), o->bands, o->rows,
+            (unsigned long)r->copies, dupfind_ctx_simd_name(r->ctx), o->bands, o->rows,
             o->containment > 0 ? " + single-row containment bands" : "",
             r->opt->jobs ? r->opt->jobs : reader_default_jobs(),
             (unsigned long long)r->candidates,
@@ -850,6 +851,7 @@ int main(int argc, char **argv)
         r.ctx, opt.jobs ? opt.jobs : reader_default_jobs(),
         star_flags(&opt, accepted != NULL), &res);
     r.candidates = dupfind_results_count(res);
+    r.copies = dupfind_results_copies(res);
     t[2] = now();
     if (rc == 0 && opt.verify != VERIFY_ESTIMATE &&
         rescore_exact(&r, res) < 0)

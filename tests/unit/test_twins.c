@@ -151,6 +151,18 @@ static void test_twins_same_pairs(void **state)
     free(active);
     npairs = check_same(ctx, 1);
     print_message("%u documents, %zu candidate pairs\n", ctx->n, npairs);
+    {
+        dupfind_results *res = NULL;
+
+        assert_int_equal(dupfind_ctx_candidates(ctx, &res), 0);
+        assert_int_equal(dupfind_results_copies(res), 5 * (1 + 2 + 3));
+        dupfind_results_free(res);
+        ctx->twins_off = 1;
+        assert_int_equal(dupfind_ctx_candidates(ctx, &res), 0);
+        assert_int_equal(dupfind_results_copies(res), 0);
+        dupfind_results_free(res);
+        ctx->twins_off = 0;
+    }
     assert_true(npairs > 100);
     assert_int_equal(check_same(ctx, 3), npairs);
     for (i = 0; i < 20; i++)
