@@ -139,7 +139,7 @@ for run in $list; do
     ' "$runs/$run.err" >>"$res"
 done
 
-awk -v base="$base" -v million="$million" -v limit="$limit_gb" '
+awk -v base="$base" -v million="$million" -v limit="$limit_gb" -v np="$(nproc)" '
     BEGIN { FS = "\t" }
     {
         n++
@@ -183,16 +183,19 @@ awk -v base="$base" -v million="$million" -v limit="$limit_gb" '
             slope, slope0, slopee
         # What the design keeps per document (src/ctx.c, src/cli/reader.c,
         # src/lsh.c, src/results.c): signature 128 x 4, shingle count 8,
-        # name offset 8, name + NUL, reader doc_loc 32, active flag 1, band
-        # records during a pass 2 x 8 (records + radix scratch), for the
-        # sample its offset, size and shift 13 and its values, 4 bytes for
-        # one shingle in 16 (these documents have more than 256); and per
-        # candidate pair 8 (LSH pair list) + 40 (dupfind_pair).
-        fixed = 512 + 8 + 8 + 32 + 1 + 16 + 13
+        # name offset 8, name + NUL, reader doc_loc 32, active flag 1,
+        # banding (src/lsh.c): the records of a group of 16 bands 16 x 8,
+        # radix scratch 8 per thread, the low byte of each slot 128 and an
+        # id 4; for the sample its offset, size and shift 13 and its
+        # values, 4 bytes for one shingle in 16 (these documents have
+        # more than 256); and per candidate pair 8 (LSH pair list) + 40
+        # (dupfind_pair).
+        band = 16 * 8 + 8 * np + 128 + 4
+        fixed = 512 + 8 + 8 + 32 + 1 + band + 13
         spd = 4 * sh[z] / d[z] / 16
         cpd = (cand[z] - cand[a]) / (d[z] - d[a])
-        printf "design, per document: signature 512 + count 8 + name offset 8 + name %.0f + location 32 + active 1 + band records 16 + sample 13 + %.0f = %.0f bytes\n",
-            nl[z], spd, fixed + nl[z] + spd
+        printf "design, per document: signature 512 + count 8 + name offset 8 + name %.0f + location 32 + active 1 + banding %d + sample 13 + %.0f = %.0f bytes\n",
+            nl[z], band, spd, fixed + nl[z] + spd
         printf "        + 48 bytes per candidate pair x %.1f extra pairs per extra document = %.0f bytes; total %.0f bytes\n",
             cpd, 48 * cpd, fixed + nl[z] + spd + 48 * cpd
         fails += target("per-document memory (slope, defaults) <= 1024 bytes",
