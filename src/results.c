@@ -397,23 +397,56 @@ static int cmp_name(const void *x, const void *y)
     return (a->id > b->id) - (a->id < b->id);
 }
 
+/* A pair to order: its key for one pass and where it is in res. */
 typedef struct {
-    double score;
-    uint32_t ra, rb;   /* name ranks of a and b */
+    uint64_t key;
     size_t idx;
 } pair_key;
 
-static int cmp_pair_key(const void *x, const void *y)
-{
-    const pair_key *a = x, *b = y;
+#define KEY_BITS 11
 
-    if (a->score != b->score)
-        return a->score > b->score ? -1 : 1;
-    if (a->ra != b->ra)
-        return a->ra < b->ra ? -1 : 1;
-    if (a->rb != b->rb)
-        return a->rb < b->rb ? -1 : 1;
-    return (a->idx > b->idx) - (a->idx < b->idx);
+/* Stable LSD radix sort of n records by key, KEY_BITS a pass; a pass in
+ * which every key has the same digit is skipped.  Returns where the
+ * result is, a or tmp.  Ordering 12.5 M pairs with qsort took 3-4 s. */
+static pair_key *sort_pair_keys(pair_key *a, pair_key *tmp, size_t n)
+{
+    size_t count[1u << KEY_BITS], i, at;
+    unsigned shift;
+
+    for (shift = 0; shift < 64; shift += KEY_BITS) {
+        pair_key *t;
+        unsigned d;
+
+        memset(count, 0, sizeof(count));
+        for (i = 0; i < n; i++)
+            count[a[i].key >> shift & ((1u << KEY_BITS) - 1)]++;
+        if (count[a[0].key >> shift & ((1u << KEY_BITS) - 1)] == n)
+            continue;
+        for (d = 0, at = 0; d < 1u << KEY_BITS; d++) {
+            size_t c = count[d];
+
+            count[d] = at;
+            at += c;
+        }
+        for (i = 0; i < n; i++)
+            tmp[count[a[i].key >> shift & ((1u << KEY_BITS) - 1)]++] = a[i];
+        t = a;
+        a = tmp;
+        tmp = t;
+    }
+    return a;
+}
+
+/* Descending Jaccard as an ascending key: the bits of a double >= 0
+ * rise with it (-0 is made +0 first). */
+static uint64_t score_key(double s)
+{
+    uint64_t bits;
+
+    if (s == 0)
+        s = 0;
+    memcpy(&bits, &s, sizeof(bits));
+    return UINT64_MAX - bits;
 }
 
 
@@ -421,7 +454,7 @@ int dupfind_results_select(dupfind_results *res, const dupfind_ctx *c)
 {
     name_ref *refs = NULL;
     uint32_t *rank = NULL;
-    pair_key *keys = NULL;
+    pair_key *keys = NULL, *tmp = NULL, *order;
     dupfind_pair *sorted = NULL;
     size_t i, w = 0;
     int rc = DUPFIND_ENOMEM;
@@ -440,8 +473,9 @@ int dupfind_results_select(dupfind_results *res, const dupfind_ctx *c)
     refs = malloc((c->n ? c->n : 1) * sizeof(*refs));
     rank = malloc((c->n ? c->n : 1) * sizeof(*rank));
     keys = malloc(res->n * sizeof(*keys));
+    tmp = malloc(res->n * sizeof(*tmp));
     sorted = malloc(res->n * sizeof(*sorted));
-    if (!refs || !rank || !keys || !sorted)
+    if (!refs || !rank || !keys || !tmp || !sorted)
         goto cleanup;
     for (i = 0; i < c->n; i++) {
         refs[i].name = dupfind_ctx_doc_name(c, (uint32_t)i, &refs[i].len);
@@ -450,15 +484,19 @@ int dupfind_results_select(dupfind_results *res, const dupfind_ctx *c)
     qsort(refs, c->n, sizeof(*refs), cmp_name);
     for (i = 0; i < c->n; i++)
         rank[refs[i].id] = (uint32_t)i;
+    /* Jaccard descending, then the names of a and b: by the names'
+     * ranks first, then (stable) by the score. */
     for (i = 0; i < res->n; i++) {
-        keys[i].score = res->pairs[i].jaccard;
-        keys[i].ra = rank[res->pairs[i].a];
-        keys[i].rb = rank[res->pairs[i].b];
+        keys[i].key = (uint64_t)rank[res->pairs[i].a] << 32 |
+                      rank[res->pairs[i].b];
         keys[i].idx = i;
     }
-    qsort(keys, res->n, sizeof(*keys), cmp_pair_key);
+    order = sort_pair_keys(keys, tmp, res->n);
     for (i = 0; i < res->n; i++)
-        sorted[i] = res->pairs[keys[i].idx];
+        order[i].key = score_key(res->pairs[order[i].idx].jaccard);
+    order = sort_pair_keys(order, order == keys ? tmp : keys, res->n);
+    for (i = 0; i < res->n; i++)
+        sorted[i] = res->pairs[order[i].idx];
     free(res->pairs);
     res->pairs = sorted;
     res->cap = res->n;
@@ -468,6 +506,7 @@ cleanup:
     free(refs);
     free(rank);
     free(keys);
+    free(tmp);
     free(sorted);
     return rc;
 }

@@ -231,12 +231,6 @@ static int report_load(run_state *r, uint32_t id, const exact_set *e)
     return -1;
 }
 
-static int cmp_u64(const void *x, const void *y)
-{
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-    return (a > b) - (a < b);
-}
-
 /* Budget for holding re-read shingle sets at once (8 bytes each). */
 #define EXACT_BUDGET ((size_t)1 << 30)
 
@@ -604,7 +598,7 @@ static int output_unique(run_state *r, const out_report *rep,
 
         by_later[i] = (uint64_t)rank[y] << 32 | x;
     }
-    qsort(by_later, np, sizeof(*by_later), cmp_u64);
+    sort_u64(by_later, np);
     /* rank is a permutation: map the later side back through inv. */
     {
         uint32_t *inv = malloc((n ? n : 1) * sizeof(*inv));
