@@ -15,6 +15,8 @@
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 seed=1
 docs=5000
 build="$root/build-bench"
@@ -37,12 +39,8 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 # 1. Build (only the two programs needed; tests stay off unless the build
 #    directory was configured with them).
-if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
-          -DDUPFIND_BUILD_TESTS=OFF >/dev/null
-fi
-cmake --build "$build" -j"$(nproc)" --target dupfind dupfind_exact_ref \
-      >/dev/null
+mkdir -p "$out"
+bench_build "$build" "$out/build.log" dupfind dupfind_exact_ref
 dupfind="$build/dupfind"
 ref="$build/bench/dupfind_exact_ref"
 

@@ -16,6 +16,8 @@
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 build="$root/build-speed"
 base=""
 while [ $# -gt 0 ]; do
@@ -28,12 +30,7 @@ while [ $# -gt 0 ]; do
 done
 out="$root/bench/out/copies"
 mkdir -p "$out"
-if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
-          -DDUPFIND_BUILD_TESTS=OFF >/dev/null
-fi
-cmake --build "$build" -j"$(nproc)" --target dupfind >"$out/build.log" 2>&1 ||
-    { cat "$out/build.log" >&2; exit 2; }
+bench_build "$build" "$out/build.log" dupfind
 dupfind="$build/dupfind"
 
 # copies DIR COUNT FILE...: COUNT copies of each FILE in DIR.

@@ -25,6 +25,8 @@
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 seed=1
 million=0
 limit_gb=8
@@ -45,12 +47,7 @@ mkdir -p "$runs"
 
 now() { date +%s.%N; }
 
-if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
-          -DDUPFIND_BUILD_TESTS=OFF >/dev/null
-fi
-cmake --build "$build" -j"$(nproc)" --target dupfind >"$runs/build.log" 2>&1 ||
-    { cat "$runs/build.log" >&2; exit 2; }
+bench_build "$build" "$runs/build.log" dupfind
 dupfind="$build/dupfind"
 
 corpus() {   # name docs doc-bytes large-docs format

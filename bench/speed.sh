@@ -26,6 +26,8 @@
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 mb=100
 quick=0
 reps=""
@@ -51,12 +53,7 @@ mkdir -p "$runs"
 now() { date +%s.%N; }
 
 # 1. Build.
-if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
-          -DDUPFIND_BUILD_TESTS=OFF >/dev/null
-fi
-cmake --build "$build" -j"$(nproc)" --target dupfind dupfind_floor \
-    >"$runs/build.log" 2>&1 || { cat "$runs/build.log" >&2; exit 2; }
+bench_build "$build" "$runs/build.log" dupfind dupfind_floor
 dupfind="$build/dupfind"
 floor="$build/bench/dupfind_floor"
 
