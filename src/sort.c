@@ -290,3 +290,37 @@ void sort_u64(uint64_t *a, size_t n)
     radix_sort_u64_from(a, tmp, n, 0);
     free(tmp);
 }
+
+int group_by_hash(uint64_t *rec, size_t m, group_same_fn same,
+                  group_join_fn join, void *arg)
+{
+    uint64_t *tmp = malloc((m ? m : 1) * sizeof(*tmp));
+    size_t i, j, x, y;
+
+    if (!tmp)
+        return -1;
+    radix_sort_u64_from(rec, tmp, m, 32);
+    free(tmp);
+    for (i = 0; i < m; i = j) {
+        for (j = i + 1; j < m && rec[j] >> 32 == rec[i] >> 32; j++)
+            ;
+        /* The first item of the run not yet joined starts a group of
+         * those equal to it; usually the run is that group.  A joined
+         * item's record gets item UINT32_MAX. */
+        for (x = i; x + 1 < j; x++) {
+            uint32_t a = (uint32_t)rec[x];
+
+            if (a == UINT32_MAX)
+                continue;
+            for (y = x + 1; y < j; y++) {
+                uint32_t b = (uint32_t)rec[y];
+
+                if (b != UINT32_MAX && same(arg, a, b)) {
+                    join(arg, a, b);
+                    rec[y] |= UINT32_MAX;
+                }
+            }
+        }
+    }
+    return 0;
+}

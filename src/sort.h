@@ -38,4 +38,19 @@ size_t sort_hashes_u64(const uint64_t *src, size_t n, uint64_t *dst);
  * that fails. */
 void sort_u64(uint64_t *a, size_t n);
 
+/* Items found equal by group_by_hash: b equals a, the first of its
+ * kind. */
+typedef int (*group_same_fn)(void *arg, uint32_t a, uint32_t b);
+typedef void (*group_join_fn)(void *arg, uint32_t a, uint32_t b);
+
+/* Groups equal items: sorts the m records rec, each hash << 32 | item
+ * (the top 32 bits of a hash of the item; items below UINT32_MAX), by
+ * hash, stably; within each run of equal hashes compares the items with
+ * same() and calls join(a, b) for each item b equal to an earlier a
+ * that is the first of its kind (the b of one a one after the other, in
+ * the records' order).  rec is overwritten.  Returns 0, or -1 when out
+ * of memory (then nothing was joined). */
+int group_by_hash(uint64_t *rec, size_t m, group_same_fn same,
+                  group_join_fn join, void *arg);
+
 #endif

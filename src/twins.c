@@ -57,60 +57,69 @@ static int twins_alloc(twins *t, uint32_t n)
     return 0;
 }
 
+typedef struct {
+    const dupfind_ctx *c;
+    twins *t;
+    uint32_t tail;            /* last twin joined to the current group */
+    int err;                  /* out of memory */
+} twins_work;
+
+static int twin_same(void *arg, uint32_t a, uint32_t b)
+{
+    twins_work *w = arg;
+
+    return !w->err && same_sketch(w->c, a, b);
+}
+
+static void twin_join(void *arg, uint32_t a, uint32_t b)
+{
+    twins_work *w = arg;
+    twins *t = w->t;
+
+    if (!t->rep && twins_alloc(t, w->c->n) < 0) {
+        w->err = 1;
+        return;
+    }
+    if (t->weight[a] == 1) {
+        t->groups++;
+        w->tail = a;
+    }
+    t->rep[b] = a;
+    t->weight[a]++;
+    t->next[w->tail] = b;
+    w->tail = b;
+    t->twins++;
+}
+
 int twins_find(const dupfind_ctx *c, const unsigned char *active,
                twins *t)
 {
-    size_t k = c->opts.num_perm, m = 0, i, j, x, y;
+    size_t k = c->opts.num_perm, m = 0;
     size_t head = k < TWINS_HEAD ? k : TWINS_HEAD;
-    uint64_t *rec = NULL, *tmp = NULL;
+    uint64_t *rec;
+    twins_work w;
     uint32_t id;
-    int rc = DUPFIND_ENOMEM;
+    int rc;
 
     memset(t, 0, sizeof(*t));
     if (c->n < 2)
         return 0;
-    rec = malloc((size_t)c->n * sizeof(*rec));
-    tmp = malloc((size_t)c->n * sizeof(*tmp));
-    if (!rec || !tmp)
-        goto cleanup;
+    if (!(rec = malloc((size_t)c->n * sizeof(*rec))))
+        return DUPFIND_ENOMEM;
     for (id = 0; id < c->n; id++)
         if (active[id])
             rec[m++] = (XXH3_64bits_withSeed(c->sig + (size_t)id * k,
                                              head * sizeof(*c->sig),
                                              c->shingles[id]) &
                         ~(uint64_t)UINT32_MAX) | id;
-    radix_sort_u64_from(rec, tmp, m, 32);
-    for (i = 0; i < m; i = j) {
-        for (j = i + 1; j < m && rec[j] >> 32 == rec[i] >> 32; j++)
-            ;
-        /* The first document of the run not yet placed starts a group
-         * of those equal to it; usually the run is that group. */
-        for (x = i; x + 1 < j; x++) {
-            uint32_t a = (uint32_t)rec[x], tail = a;
-
-            if (t->rep && t->rep[a] != a)
-                continue;
-            for (y = x + 1; y < j; y++) {
-                uint32_t b = (uint32_t)rec[y];
-
-                if ((t->rep && t->rep[b] != b) || !same_sketch(c, a, b))
-                    continue;
-                if (!t->rep && twins_alloc(t, c->n) < 0)
-                    goto cleanup;
-                if (tail == a)
-                    t->groups++;
-                t->rep[b] = a;
-                t->weight[a]++;
-                t->next[tail] = b;
-                tail = b;
-                t->twins++;
-            }
-        }
-    }
-    rc = 0;
-cleanup:
+    w.c = c;
+    w.t = t;
+    w.tail = 0;
+    w.err = 0;
+    rc = group_by_hash(rec, m, twin_same, twin_join, &w) < 0 || w.err
+             ? DUPFIND_ENOMEM
+             : 0;
     free(rec);
-    free(tmp);
     if (rc < 0)
         twins_free(t);
     return rc;

@@ -336,10 +336,63 @@ static void test_trivial_sizes(void **state)
     assert_int_equal(one, 42);
 }
 
+/* group_by_hash: items 0..9 of kinds kind[i]; items 0, 3, 7 (kind 1)
+ * and 1, 4 (kind 2) share one hash, so the run holds two groups; 5 and
+ * 6 (kind 3) have a hash of their own, 2, 8, 9 are alone (8 and 9 share
+ * 2's hash but not its kind). */
+static const int kind[10] = { 1, 2, 4, 1, 2, 3, 3, 1, 5, 6 };
+
+typedef struct {
+    uint32_t joined[10][2];
+    unsigned n;
+} join_log;
+
+static int same_kind(void *arg, uint32_t a, uint32_t b)
+{
+    (void)arg;
+    return kind[a] == kind[b];
+}
+
+static void log_join(void *arg, uint32_t a, uint32_t b)
+{
+    join_log *l = arg;
+
+    assert_true(l->n < 10);
+    l->joined[l->n][0] = a;
+    l->joined[l->n][1] = b;
+    l->n++;
+}
+
+static void test_group_by_hash(void **state)
+{
+    static const uint64_t hash[10] = { 7, 7, 9, 7, 7, 3, 3, 7, 9, 9 };
+    static const uint32_t want[5][2] = {
+        { 5, 6 }, { 0, 3 }, { 0, 7 }, { 1, 4 }, { 0, 0 }
+    };
+    uint64_t rec[10];
+    join_log l;
+    unsigned i;
+
+    (void)state;
+    memset(&l, 0, sizeof(l));
+    for (i = 0; i < 10; i++)
+        rec[i] = hash[i] << 32 | i;
+    assert_int_equal(group_by_hash(rec, 10, same_kind, log_join, &l), 0);
+    assert_int_equal(l.n, 4);
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(l.joined[i][0], want[i][0]);
+        assert_int_equal(l.joined[i][1], want[i][1]);
+    }
+    memset(&l, 0, sizeof(l));
+    assert_int_equal(group_by_hash(rec, 0, same_kind, log_join, &l), 0);
+    assert_int_equal(l.n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_radix_u64),
+        cmocka_unit_test(test_group_by_hash),
         cmocka_unit_test(test_sort_u64),
         cmocka_unit_test(test_radix_from),
         cmocka_unit_test(test_radix_from_key_id),
