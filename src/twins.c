@@ -3,11 +3,10 @@
  *
  * Each active document gets a record: the top 32 bits of XXH3-64 of the
  * first slots of its signature (seeded with its shingle count) above
- * its id.  Sorted on
- * those bits, documents with one sketch form runs (ids ascending: the
- * sort is stable); within a run the sketches are compared in full, so
- * two documents are twins only when signature, count and sample are
- * equal, never by a hash alone.
+ * its id.  Sorted on those bits, documents with one sketch form runs
+ * (ids ascending: the sort is stable); within a run the sketches are
+ * compared in full (group_by_hash), so two documents are twins only
+ * when signature, count and sample are equal, never by a hash alone.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +18,10 @@
 
 /* Slots hashed: one cache line of each signature.  Documents that
  * differ share them with probability J^16 only (J their Jaccard
- * similarity), so runs of equal hashes are still mostly twins, and
- * reading 64 of the 512 bytes makes the pass 4x faster at a million
- * documents. */
+ * similarity), so runs of equal hashes are still mostly twins.  (At a
+ * million documents the grouping took 0.11-0.14 s with all 128 slots
+ * hashed and with 16: the sort and the first touch of the records
+ * weigh more than the hashing.) */
 #define TWINS_HEAD 16
 
 /* Whether documents a and b have the same sketch. */

@@ -8,8 +8,8 @@
  * banding one of them stands for all: the others are left out of LSH,
  * and the pairs kept for the one are copied to each (results.c).
  * Without this a corpus holding a file 2,000 times made 2 M pairs in
- * each of the 26 multi-row bands (5.7 s of candidate generation where
- * the pairs themselves take 0.1 s to list).
+ * each of the 26 multi-row bands: 5.7 s of candidate generation, 0.43 s
+ * with the copies banded once.
  */
 #ifndef DUPFIND_TWINS_H
 #define DUPFIND_TWINS_H
