@@ -7,7 +7,8 @@
 # Builds dupfind if needed (build-speed/ unless --build) and makes under
 # bench/out/copies/ (kept for later runs): 2,000 copies of one 45 KB
 # text (the fixture texts end to end), 2,000 near copies of it (one word
-# in 100 replaced, seeded), 5,000 copies of a 134-byte page, and 3,000
+# in 100 replaced, seeded), 5,000 and 20,000 near copies of a 2.7 KB
+# text, 5,000 copies of a 134-byte page, and 3,000
 # copies each of a text and of its edit (fixtures/corpus/light).  Runs
 # dupfind on them in the modes listed and prints wall time and peak RSS
 # of each run.  With --base, another dupfind binary runs first on each,
@@ -20,6 +21,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bench/lib.sh"
 build="$root/build-speed"
 base=""
+no_base=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --build) build=$2; shift 2 ;;
@@ -65,30 +67,39 @@ copies "$out/big-copies" 2000 "$big"
 copies "$out/page-copies" 5000 "$page"
 copies "$out/two-texts" 3000 "$root/fixtures/corpus/light/lighthouse.txt" \
     "$root/fixtures/corpus/light/lighthouse-edited.txt"
-if [ ! -f "$out/big-near/.done" ]; then
-    echo "generating $out/big-near ..." >&2
-    rm -rf "$out/big-near"
-    mkdir -p "$out/big-near"
-    python3 - "$big" "$out/big-near" <<'PY'
+# near DIR COUNT FILE: COUNT near copies of FILE in DIR, one word in
+# 100 replaced (seeded by the copy's number).
+near() {
+    dir=$1 count=$2 src=$3
+    [ -f "$dir/.done" ] && return 0
+    echo "generating $dir ..." >&2
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    python3 - "$src" "$dir" "$count" <<'PY'
 import random, sys
 words = open(sys.argv[1], encoding="utf-8").read().split()
-for i in range(2000):
+for i in range(int(sys.argv[3])):
     r = random.Random(i)
     w = list(words)
-    for _ in range(len(w) // 100):
+    for _ in range(max(1, len(w) // 100)):
         w[r.randrange(len(w))] = "x%d" % r.randrange(10 ** 6)
     with open("%s/n%04d.txt" % (sys.argv[2], i), "w", encoding="utf-8") as f:
         f.write(" ".join(w))
 PY
-    : >"$out/big-near/.done"
-fi
+    : >"$dir/.done"
+}
+near "$out/big-near" 2000 "$big"
+near "$out/small-near" 5000 "$root/fixtures/corpus/light/lighthouse.txt"
+near "$out/small-near-20k" 20000 "$root/fixtures/corpus/light/lighthouse.txt"
 
 # run LABEL ARGS...: one line of the table.
 run() {
     label=$1
     shift
     b_col="" same=""
-    if [ -n "$base" ]; then
+    if [ -n "$base" ] && [ -n "$no_base" ]; then
+        b_col="not run ($no_base) | "
+    elif [ -n "$base" ]; then
         /usr/bin/time -f '%e %M' -o "$out/time" "$base" -q "$@" \
             >"$out/base.out" 2>/dev/null || true
         b_col=$(awk '{ printf "%.2f s, %.0f MiB | ", $1, $2 / 1024 }' \
@@ -96,7 +107,7 @@ run() {
     fi
     /usr/bin/time -f '%e %M' -o "$out/time" "$dupfind" -q "$@" \
         >"$out/new.out" 2>/dev/null || true
-    if [ -n "$base" ]; then
+    if [ -n "$base" ] && [ -z "$no_base" ]; then
         if cmp -s "$out/base.out" "$out/new.out"; then same=" | same"
         else same=" | DIFFERENT"; fi
     fi
@@ -118,6 +129,11 @@ run "the same, --exact" --exact "$out/big-copies"
 run "the same, --clusters" --clusters "$out/big-copies"
 run "2,000 near copies of it, pairs" "$out/big-near"
 run "the same, --unique" --unique "$out/big-near"
+run "5,000 near copies of a 2.7 KB text, --clusters" --clusters "$out/small-near"
+# Before DUPFIND_CLUSTERS_ONLY, 20,000 near copies made 200 M pairs.
+no_base="would need about 24 GB"
+run "20,000 near copies of it, --clusters" --clusters "$out/small-near-20k"
+no_base=""
 run "5,000 copies of a 134-byte page, --clusters" --clusters "$out/page-copies"
 run "the same, --unique" --unique "$out/page-copies"
 run "3,000 + 3,000 copies of a text and its edit, --clusters" --clusters "$out/two-texts"

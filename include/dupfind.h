@@ -349,9 +349,21 @@ DUPFIND_API int dupfind_ctx_candidates_threads(dupfind_ctx *ctx,
  * without the flag. */
 #define DUPFIND_STAR_COPIES  1u
 #define DUPFIND_STAR_SETTLED 2u
+/* DUPFIND_CLUSTERS_ONLY: the caller needs only the clusters of the
+ * selected pairs.  Candidate generation joins the two documents of
+ * every pair kept and not uncertain as it finds it, and neither scores
+ * nor returns pairs of documents joined already, so n near copies of a
+ * text cost about n pairs instead of n (n - 1) / 2.  The clusters are
+ * the same as without the flag (again provided pairs that are not
+ * uncertain keep their estimates); the pairs returned, and so their
+ * count, can differ from one thread count to another.  Not with
+ * DUPFIND_STAR_SETTLED (the walk by id needs the pairs). */
+#define DUPFIND_CLUSTERS_ONLY 4u
 
 /* dupfind_ctx_candidates_threads() with flags (above; 0: the same).
- * Returns: 0, DUPFIND_ENOMEM or DUPFIND_EINVAL (unknown flags). */
+ * Returns: 0, DUPFIND_ENOMEM or DUPFIND_EINVAL (unknown flags, or
+ * DUPFIND_STAR_SETTLED without DUPFIND_STAR_COPIES or with
+ * DUPFIND_CLUSTERS_ONLY). */
 DUPFIND_API int dupfind_ctx_candidates_flags(dupfind_ctx *ctx,
                                              unsigned threads,
                                              unsigned flags,

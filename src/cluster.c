@@ -56,3 +56,41 @@ void uf_union(union_find *uf, uint32_t x, uint32_t y)
     uf->parent[y] = x;
     uf->size[x] += uf->size[y];
 }
+
+uint32_t ufs_find(uint32_t *parent, uint32_t x)
+{
+    for (;;) {
+        uint32_t p = __atomic_load_n(&parent[x], __ATOMIC_RELAXED), g;
+
+        if (p == x)
+            return x;
+        g = __atomic_load_n(&parent[p], __ATOMIC_RELAXED);
+        if (g == p)
+            return p;
+        /* x is no root (roots only ever become children): any ancestor
+         * of it is a right parent. */
+        __atomic_store_n(&parent[x], g, __ATOMIC_RELAXED);
+        x = g;
+    }
+}
+
+void ufs_union(uint32_t *parent, uint32_t x, uint32_t y)
+{
+    for (;;) {
+        uint32_t t;
+
+        x = ufs_find(parent, x);
+        y = ufs_find(parent, y);
+        if (x == y)
+            return;
+        if (x > y) {
+            t = x;
+            x = y;
+            y = t;
+        }
+        /* Fails when another thread linked y meanwhile: look again. */
+        if (__atomic_compare_exchange_n(&parent[y], &y, x, 0,
+                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+            return;
+    }
+}

@@ -13,6 +13,7 @@
 #include <xxhash.h>
 
 #include "bigmem.h"
+#include "cluster.h"
 #include "internal.h"
 #include "lsh.h"
 #include "sort.h"
@@ -164,6 +165,7 @@ typedef struct lsh_job {
     const double *drop_below; /* k + 1 size ratios, see drop_table */
     uint64_t weight_extra;    /* sum of filter->weight - 1, active ids */
     uint64_t *seen;           /* pairs judged, see seen_has */
+    uint32_t *parent;         /* n, union-find of filter->join, or NULL */
     unsigned seen_bits;       /* log2 of its slots */
     const lsh_config *conf;   /* the configuration in work */
     lsh_skipped *skipped;     /* conf->bands of them */
@@ -530,6 +532,8 @@ static void prefetch_doc(const lsh_job *job, uint32_t id)
     for (s = 0; s < job->k; s += 64)
         LSH_PREFETCH(job->bytes + (size_t)id * job->k + s);
     LSH_PREFETCH(job->filter->sizes + id);
+    if (job->parent)
+        LSH_PREFETCH(job->parent + id);
 }
 
 /* Slots of the table of pairs judged: 2^20 (8 MiB) at most. */
@@ -619,21 +623,32 @@ static void seen_put(const lsh_job *job, uint64_t pair)
                      __ATOMIC_RELAXED);
 }
 
+/* Whether a and b are in one group of filter->join already. */
+static int joined(const lsh_job *job, uint32_t a, uint32_t b)
+{
+    return ufs_find(job->parent, a) == ufs_find(job->parent, b);
+}
+
 /* Judges pair (a << 32 | b) of band: skipped when the table or
- * met_earlier shows it judged elsewhere, else stored if filter->keep
- * accepts it. */
+ * met_earlier shows it judged elsewhere (or filter->join, joined), else
+ * stored if filter->keep accepts it. */
 static int judge_pair(lsh_job *job, lsh_worker *w, uint64_t pair,
                       unsigned band)
 {
     uint32_t a = (uint32_t)(pair >> 32), b = (uint32_t)pair;
+    int keep;
 
     if (seen_has(job, pair) ||
+        (job->parent && joined(job, a, b)) ||
         met_earlier(job, job->sig + (size_t)a * job->k,
                     job->sig + (size_t)b * job->k, band))
         return 0;
-    if (!job->filter || job->filter->keep(job->filter->arg, a, b)) {
+    keep = job->filter ? job->filter->keep(job->filter->arg, a, b) : 1;
+    if (keep) {
         DF_TRY(DF_GROW(w->pairs, w->cap, w->n + 1));
         w->pairs[w->n++] = pair;
+        if (keep == LSH_SURE && job->parent)
+            ufs_union(job->parent, a, b);
     }
     seen_put(job, pair);
     return 0;
@@ -684,6 +699,39 @@ static int queue_pair(lsh_job *job, lsh_worker *w, lsh_queue *q,
     return 0;
 }
 
+/* The pairs of bucket mem[i .. j) under filter->join: a pair already
+ * joined is skipped, and once every member after x is joined with x,
+ * so are all the pairs left.  n near copies of a text then cost a few
+ * passes of n over each bucket they share, not n (n - 1) / 2 pairs. */
+static int emit_joining(lsh_job *job, lsh_worker *w, lsh_queue *q,
+                        const uint64_t *mem, size_t i, size_t j,
+                        unsigned band)
+{
+    size_t x, y;
+
+    for (x = i; x + 1 < j; x++) {
+        uint32_t a = (uint32_t)mem[x], ra = ufs_find(job->parent, a);
+        int all = 1;
+
+        for (y = x + 1; y < j; y++) {
+            uint32_t b = (uint32_t)mem[y];
+
+            uint32_t rb = ufs_find(job->parent, b);
+
+            /* a's root moves when a join links it under another. */
+            if (rb == ra || rb == (ra = ufs_find(job->parent, a)))
+                continue;
+            all = 0;
+            if (job->bytes && surely_dropped(job, a, b))
+                continue;
+            DF_TRY(queue_pair(job, w, q, (uint64_t)a << 32 | b, band));
+        }
+        if (all)
+            break;
+    }
+    return 0;
+}
+
 /* Task g of the third phase: the pairs of the buckets of the group's
  * band g that filter->keep accepts.  A pair the low bytes show to be
  * rejected is dropped first (whether or not an earlier band made it);
@@ -702,6 +750,10 @@ static int emit_pairs(lsh_job *job, lsh_worker *w, unsigned g)
         j = bucket_end(mem, i, nmem);
         for (; pf < nmem && pf < j + LSH_AHEAD; pf++)
             prefetch_doc(job, (uint32_t)mem[pf]);
+        if (job->parent) {
+            DF_TRY(emit_joining(job, w, &q, mem, i, j, band));
+            continue;
+        }
         for (x = i; x < j; x++) {
             uint32_t a = (uint32_t)mem[x];
 
@@ -803,6 +855,12 @@ int lsh_candidates_filter(const uint32_t *sig, unsigned k, uint32_t n,
     if (!(job.seen = bigmem_alloc(((size_t)1 << job.seen_bits) *
                                sizeof(*job.seen))))
         goto cleanup;
+    if (filter && filter->join) {
+        if (!(job.parent = malloc((size_t)n * sizeof(*job.parent))))
+            goto cleanup;
+        for (id = 0; id < n; id++)
+            job.parent[id] = id;
+    }
     memset(job.seen, 0, ((size_t)1 << job.seen_bits) * sizeof(*job.seen));
     if (filter && filter->keep_model) {
         /* For the single-row bands most pairs share a slot or two and
@@ -887,6 +945,7 @@ cleanup:
     free(bytes);
     free(drop);
     free(job.seen);
+    free(job.parent);
     free(ids);
     free(pairs);
     return rc;

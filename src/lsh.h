@@ -94,7 +94,8 @@ typedef struct {
 /* Which candidate pairs to keep.  The callbacks may be called from
  * several threads at once, and more than once for a pair. */
 typedef struct {
-    /* Nonzero to keep pair (a, b), a < b.  It keeps no pair that
+    /* Nonzero to keep pair (a, b), a < b: LSH_SURE when the pair will
+     * surely be reported (see join), else 1.  It keeps no pair that
      * keep_model rejects (it may reject more: those the samples of the
      * two documents rule out). */
     int (*keep)(void *arg, uint32_t a, uint32_t b);
@@ -108,7 +109,16 @@ typedef struct {
     /* How many documents each one stands for when a bucket is measured
      * against the cap (twins.h), or NULL for one each. */
     const uint32_t *weight;
+    /* Nonzero when the caller only groups documents: the pairs keep
+     * calls sure join their two documents (a union-find shared by the
+     * workers), and a pair of documents joined already is neither
+     * judged nor returned.  The pairs returned then join the same
+     * groups as without join (a pair left out was within one), but
+     * which ones they are depends on the order the workers ran in. */
+    int join;
 } lsh_filter;
+
+#define LSH_SURE 2
 
 /* Candidate pairs of n documents with signatures sig (n * k slots)
  * under each of nconf configurations; documents with active[id] == 0
@@ -122,7 +132,8 @@ int lsh_candidates(const uint32_t *sig, unsigned k, uint32_t n,
 
 /* lsh_candidates, keeping only the pairs filter->keep accepts (all if
  * filter is NULL), on up to threads threads (0 counts as 1; at most
- * LSH_GROUP are used).  The output is the same for every thread count.
+ * LSH_GROUP are used).  The output is the same for every thread count
+ * (but see filter->join).
  * Returns 0 or DUPFIND_ENOMEM. */
 int lsh_candidates_filter(const uint32_t *sig, unsigned k, uint32_t n,
                           const unsigned char *active,

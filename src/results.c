@@ -95,7 +95,9 @@ static int keep_pair(void *arg, uint32_t a, uint32_t b)
 {
     dupfind_pair p;
 
-    return estimate_pair(arg, a, b, &p);
+    if (!estimate_pair(arg, a, b, &p))
+        return 0;
+    return p.uncertain ? 1 : LSH_SURE;
 }
 
 /* lsh_filter.keep_model: what estimate_pair answers for signatures with
@@ -292,8 +294,10 @@ int dupfind_ctx_candidates_flags(dupfind_ctx *c, unsigned threads,
 
     *out = NULL;
     memset(&tw, 0, sizeof(tw));
-    if (flags & ~(DUPFIND_STAR_COPIES | DUPFIND_STAR_SETTLED) ||
-        (flags & DUPFIND_STAR_SETTLED && !(flags & DUPFIND_STAR_COPIES))) {
+    if (flags & ~(DUPFIND_STAR_COPIES | DUPFIND_STAR_SETTLED |
+                  DUPFIND_CLUSTERS_ONLY) ||
+        (flags & DUPFIND_STAR_SETTLED && !(flags & DUPFIND_STAR_COPIES)) ||
+        (flags & DUPFIND_STAR_SETTLED && flags & DUPFIND_CLUSTERS_ONLY)) {
         snprintf(c->errmsg, sizeof(c->errmsg), "unknown candidate flags");
         return DUPFIND_EINVAL;
     }
@@ -326,6 +330,7 @@ int dupfind_ctx_candidates_flags(dupfind_ctx *c, unsigned threads,
     filter.sizes = c->shingles;
     filter.arg = c;
     filter.weight = NULL;
+    filter.join = (flags & DUPFIND_CLUSTERS_ONLY) != 0;
     if (tw.rep) {
         unsigned char *lead = malloc(c->n);
 

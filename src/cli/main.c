@@ -345,15 +345,16 @@ static void count_load(run_state *r, uint32_t id)
  * (dupfind.h, DUPFIND_STAR_COPIES): when the output groups documents,
  * never when pairs are listed, written to or filtered by a baseline,
  * every pair is scored exactly, or the text format shows members' own
- * pairs.  --unique and --duplicates walk documents in input order: the
- * settled kind, and only with --keep=first. */
+ * pairs.  --clusters needs no pair within a cluster found already
+ * (DUPFIND_CLUSTERS_ONLY).  --unique and --duplicates walk documents in
+ * input order: the settled kind, and only with --keep=first. */
 static unsigned star_flags(const cli_options *o, int filtered)
 {
     if (filtered || o->write_baseline || o->verify == VERIFY_EXACT ||
         o->format == FORMAT_TEXT)
         return 0;
     if (o->mode == MODE_CLUSTERS)
-        return DUPFIND_STAR_COPIES;
+        return DUPFIND_STAR_COPIES | DUPFIND_CLUSTERS_ONLY;
     if ((o->mode == MODE_UNIQUE || o->mode == MODE_DUPLICATES) &&
         o->keep == KEEP_FIRST)
         return DUPFIND_STAR_COPIES | DUPFIND_STAR_SETTLED;

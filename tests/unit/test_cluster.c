@@ -1,6 +1,7 @@
 /*
  * test_cluster.c - unit tests of cluster.c: union-find.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -175,6 +176,106 @@ static void test_long_chain(void **state)
     uf_release(&uf);
 }
 
+/* The shared union-find (ufs_*): unions split among threads that run
+ * at once give the partition the sequential one gives, and a root has
+ * the lowest id of its set (links go from the larger root id). */
+enum { UFS_N = 100000, UFS_UNIONS = 90000, UFS_THREADS = 4 };
+
+typedef struct {
+    uint32_t *parent;
+    const uint32_t (*u)[2];
+    unsigned t;
+} ufs_share;
+
+static void *ufs_worker(void *arg)
+{
+    const ufs_share *sh = arg;
+    unsigned i;
+
+    for (i = sh->t; i < UFS_UNIONS; i += UFS_THREADS) {
+        ufs_union(sh->parent, sh->u[i][0], sh->u[i][1]);
+        /* finds meanwhile halve paths under the other threads' links */
+        (void)ufs_find(sh->parent, sh->u[(i * 7) % UFS_UNIONS][1]);
+    }
+    return NULL;
+}
+
+static void test_shared_threads(void **state)
+{
+    static uint32_t u[UFS_UNIONS][2], parent[UFS_N];
+    test_rng r = { 43 };
+    ufs_share sh[UFS_THREADS];
+    pthread_t th[UFS_THREADS];
+    union_find uf;
+    uint32_t i, *low;
+    unsigned t;
+
+    (void)state;
+    /* mostly unions within blocks of 50 (chains and stars), some
+     * across */
+    for (i = 0; i < UFS_UNIONS; i++) {
+        uint32_t x = (uint32_t)rng_below(&r, UFS_N);
+
+        u[i][0] = x;
+        u[i][1] = rng_below(&r, 10) == 0
+                      ? (uint32_t)rng_below(&r, UFS_N)
+                      : x / 50 * 50 + (uint32_t)rng_below(&r, 50);
+    }
+    assert_int_equal(uf_init(&uf, UFS_N), 0);
+    for (i = 0; i < UFS_UNIONS; i++)
+        uf_union(&uf, u[i][0], u[i][1]);
+    for (i = 0; i < UFS_N; i++)
+        parent[i] = i;
+    for (t = 0; t < UFS_THREADS; t++) {
+        sh[t].parent = parent;
+        sh[t].u = (const uint32_t (*)[2])u;
+        sh[t].t = t;
+        assert_int_equal(pthread_create(&th[t], NULL, ufs_worker, &sh[t]),
+                         0);
+    }
+    for (t = 0; t < UFS_THREADS; t++)
+        pthread_join(th[t], NULL);
+    /* lowest member of each sequential set */
+    low = malloc(UFS_N * sizeof(*low));
+    assert_non_null(low);
+    for (i = 0; i < UFS_N; i++)
+        low[i] = UINT32_MAX;
+    for (i = 0; i < UFS_N; i++) {
+        uint32_t root = uf_find(&uf, i);
+
+        if (low[root] == UINT32_MAX)
+            low[root] = i;
+    }
+    for (i = 0; i < UFS_N; i++)
+        if (ufs_find(parent, i) != low[uf_find(&uf, i)]) {
+            print_error("%u: shared root %u, lowest of its set %u\n", i,
+                        ufs_find(parent, i), low[uf_find(&uf, i)]);
+            fail();
+        }
+    free(low);
+    uf_release(&uf);
+}
+
+/* A chain joined from its far end: every find still ends at 0, and
+ * halving shortens the paths it walks. */
+static void test_shared_chain(void **state)
+{
+    enum { N = 100000 };
+    uint32_t *parent = malloc(N * sizeof(*parent)), i;
+
+    (void)state;
+    assert_non_null(parent);
+    for (i = 0; i < N; i++)
+        parent[i] = i;
+    for (i = N - 1; i > 0; i--)
+        ufs_union(parent, i - 1, i);
+    ufs_union(parent, 5, 5);
+    for (i = 0; i < N; i++)
+        assert_int_equal(ufs_find(parent, i), 0);
+    assert_int_equal(parent[0], 0);
+    free(parent);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -183,6 +284,8 @@ int main(void)
         cmocka_unit_test(test_groups_table),
         cmocka_unit_test(test_random_against_naive),
         cmocka_unit_test(test_long_chain),
+        cmocka_unit_test(test_shared_threads),
+        cmocka_unit_test(test_shared_chain),
     };
 
     return cmocka_run_group_tests_name("cluster", tests, NULL, NULL);

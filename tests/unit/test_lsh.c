@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "cluster.h"
 #include "lsh.h"
 #include "test_util.h"
 
@@ -723,7 +724,7 @@ static void test_candidates_filter_threads(void **state)
         assert_non_null(bsearch(&(uint64_t){ pair(0, 1) }, want.v, want.n,
                                 sizeof(*want.v), test_cmp_u64));
         for (mi = 0; mi < 2; mi++) {
-            lsh_filter f = { keep_eq, mi ? model : NULL, sizes, &st, NULL };
+            lsh_filter f = { keep_eq, mi ? model : NULL, sizes, &st, NULL, 0 };
 
             for (ti = 0; ti < sizeof(threads) / sizeof(threads[0]); ti++) {
                 uint64_t *out = NULL;
@@ -776,7 +777,7 @@ static void test_candidates_filter_calls(void **state)
     uint32_t *sig = random_sigs(&r, N);
     filter_state st = { sig, sizes, 0 };
     lsh_config conf[2] = { { 26, 3, 0 }, { K, 1, 0 } };
-    lsh_filter f = { counting_keep, NULL, sizes, &st, NULL };
+    lsh_filter f = { counting_keep, NULL, sizes, &st, NULL, 0 };
     uint64_t *out = NULL;
     size_t n = 0;
     uint32_t d;
@@ -806,6 +807,133 @@ static void test_candidates_filter_calls(void **state)
     free(sig);
 }
 
+/* keep_eq, sure from SURE_EQ equal slots on. */
+#define SURE_EQ 60
+
+static int keep_sure(void *arg, uint32_t a, uint32_t b)
+{
+    const filter_state *st = arg;
+    unsigned i, eq = 0;
+
+    for (i = 0; i < K; i++)
+        eq += st->sig[(size_t)a * K + i] == st->sig[(size_t)b * K + i];
+    if (eq >= SURE_EQ)
+        return LSH_SURE;
+    return model(arg, eq, st->sizes[a], st->sizes[b]);
+}
+
+/* Groups of the pairs kept sure, and of the others those a stand-in for
+ * verification passes (a property of the pair alone): lowest member of
+ * each document's group into low[]. */
+static void join_groups(const filter_state *st, const uint64_t *pairs,
+                        size_t n, uint32_t ndocs, uint32_t *low)
+{
+    union_find uf;
+    uint32_t d, *first;
+    size_t i;
+
+    assert_int_equal(uf_init(&uf, ndocs), 0);
+    for (i = 0; i < n; i++) {
+        uint32_t a = (uint32_t)(pairs[i] >> 32), b = (uint32_t)pairs[i];
+        int keep = keep_sure((void *)st, a, b);
+
+        assert_true(keep);
+        if (keep == LSH_SURE || (a * 31 + b) % 3 != 0)
+            uf_union(&uf, a, b);
+    }
+    first = malloc(ndocs * sizeof(*first));
+    assert_non_null(first);
+    for (d = 0; d < ndocs; d++)
+        first[d] = UINT32_MAX;
+    for (d = 0; d < ndocs; d++) {
+        uint32_t root = uf_find(&uf, d);
+
+        if (first[root] == UINT32_MAX)
+            first[root] = d;
+        low[d] = first[root];
+    }
+    free(first);
+    uf_release(&uf);
+}
+
+/* filter->join: on every thread count the pairs returned are some of
+ * those kept without it and make the same groups, and a family of near
+ * copies costs about one pair a member instead of all of its pairs. */
+static void test_candidates_join(void **state)
+{
+    enum { N = 700, FAMILY = 200, FIRST = 450 };
+    static const unsigned threads[] = { 1, 2, 3, 16 };
+    static const unsigned caps[] = { 0, 6 };
+    test_rng r = { 12 };
+    uint64_t sizes[N];
+    unsigned char active[N];
+    uint32_t *sig = planted_sigs(&r, N, sizes, active), d, j;
+    uint32_t want_low[N], got_low[N];
+    filter_state st = { sig, sizes, 0 };
+    size_t ci, ti, mi;
+
+    (void)state;
+    /* near copies of FIRST (sure with each other), each with 12 of 128
+     * slots changed, plus a few that only the uncertain kind keeps */
+    for (d = FIRST + 1; d < FIRST + FAMILY; d++) {
+        copy_sig(sig, d, FIRST);
+        for (j = 0; j < (d % 10 == 0 ? 90 : 12); j++)
+            sig[(size_t)d * K + rng_below(&r, K)] = (uint32_t)rng_next(&r);
+        sizes[d] = sizes[FIRST];
+        active[d] = 1;
+    }
+    active[FIRST] = 1;
+    for (ci = 0; ci < 2; ci++) {
+        lsh_config conf[2] = { { 26, 3, 0 }, { K, 1, caps[ci] } };
+        lsh_filter f0 = { keep_sure, model, sizes, &st, NULL, 0 };
+        uint64_t *all = NULL;
+        size_t nall = 0, nall_sure, i;
+
+        assert_int_equal(lsh_candidates_filter(sig, K, N, active, conf, 2,
+                                               7, &f0, 1, &all, &nall), 0);
+        join_groups(&st, all, nall, N, want_low);
+        for (i = 0, nall_sure = 0; i < nall; i++)
+            nall_sure += keep_sure(&st, (uint32_t)(all[i] >> 32),
+                                   (uint32_t)all[i]) == LSH_SURE;
+        assert_int_equal(want_low[FIRST + FAMILY - 1], want_low[FIRST]);
+        for (mi = 0; mi < 2; mi++) {
+            lsh_filter f = { keep_sure, mi ? model : NULL, sizes, &st, NULL,
+                             1 };
+
+            for (ti = 0; ti < sizeof(threads) / sizeof(threads[0]); ti++) {
+                uint64_t *out = NULL;
+                size_t n = 0, nsure;
+
+                assert_int_equal(lsh_candidates_filter(sig, K, N, active,
+                                                       conf, 2, 7, &f,
+                                                       threads[ti], &out,
+                                                       &n), 0);
+                for (i = 0; i < n; i++)
+                    assert_non_null(bsearch(&out[i], all, nall,
+                                            sizeof(*all), test_cmp_u64));
+                join_groups(&st, out, n, N, got_low);
+                assert_memory_equal(want_low, got_low, sizeof(want_low));
+                /* A sure pair returned joins two groups (but for two
+                 * threads joining the same two at once): the family's
+                 * 180 sure members and the planted near copies make
+                 * about 220 of the 17,000 sure pairs. */
+                nsure = 0;
+                for (i = 0; i < n; i++)
+                    nsure += keep_sure(&st, (uint32_t)(out[i] >> 32),
+                                       (uint32_t)out[i]) == LSH_SURE;
+                print_message("cap %u, %u threads: %zu pairs of %zu, %zu "
+                              "sure of %zu\n", caps[ci], threads[ti], n,
+                              nall, nsure, nall_sure);
+                assert_true(nall_sure > 15000);
+                assert_true(nsure < 2 * FAMILY);
+                free(out);
+            }
+        }
+        free(all);
+    }
+    free(sig);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -826,6 +954,7 @@ int main(void)
         cmocka_unit_test(test_candidates_seed),
         cmocka_unit_test(test_candidates_filter_threads),
         cmocka_unit_test(test_candidates_filter_calls),
+        cmocka_unit_test(test_candidates_join),
     };
 
     return cmocka_run_group_tests_name("lsh", tests, NULL, NULL);

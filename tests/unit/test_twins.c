@@ -355,10 +355,29 @@ static void test_twins_star(void **state)
     walk_unique(full, n, d1);
     walk_unique(settled, n, d2);
     assert_memory_equal(d1, d2, n);
+    dupfind_results_free(settled);
+    /* Only the clusters: the same, from fewer pairs still (the near
+     * copies 0, 1 and 4, 5, 6 are joined once). */
+    for (i = 0; i < 2; i++) {
+        dupfind_results *only = selected(
+            ctx, DUPFIND_CLUSTERS_ONLY | (i ? DUPFIND_STAR_COPIES : 0));
+
+        print_message("clusters only%s: %zu pairs\n", i ? ", star" : "",
+                      dupfind_results_count(only));
+        assert_true(dupfind_results_count(only) <
+                    dupfind_results_count(i ? star : full));
+        assert_int_equal(dupfind_results_clusters(only, n, c2, &n2), 0);
+        assert_int_equal(n1, n2);
+        assert_memory_equal(c1, c2, n * sizeof(*c1));
+        dupfind_results_free(only);
+    }
     dupfind_results_free(full);
     dupfind_results_free(star);
-    dupfind_results_free(settled);
-    assert_int_equal(dupfind_ctx_candidates_flags(ctx, 1, 4, &full),
+    assert_int_equal(dupfind_ctx_candidates_flags(ctx, 1, 8, &full),
+                     DUPFIND_EINVAL);
+    assert_int_equal(dupfind_ctx_candidates_flags(
+                         ctx, 1, DUPFIND_STAR_COPIES | DUPFIND_STAR_SETTLED |
+                                     DUPFIND_CLUSTERS_ONLY, &full),
                      DUPFIND_EINVAL);
     assert_int_equal(dupfind_ctx_candidates_flags(ctx, 1,
                                                   DUPFIND_STAR_SETTLED, &full),
