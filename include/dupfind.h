@@ -359,11 +359,24 @@ DUPFIND_API int dupfind_ctx_candidates_threads(dupfind_ctx *ctx,
  * count, can differ from one thread count to another.  Not with
  * DUPFIND_STAR_SETTLED (the walk by id needs the pairs). */
 #define DUPFIND_CLUSTERS_ONLY 4u
+/* DUPFIND_WALK_BY_ID: the caller walks the documents by id and drops
+ * each one that has a selected pair with an earlier document it did
+ * not drop (--unique).  Only pairs that walk can need are returned: a
+ * document is tried against the earlier ones of its group that it may
+ * keep, and once a pair that is not uncertain ties it to one surely
+ * kept, no further pair of it is looked for.  n near copies of a text
+ * then cost n - 1 pairs.  The documents dropped are the same as
+ * without the flag (provided pairs that are not uncertain keep their
+ * estimates), and the pairs returned do not depend on the thread
+ * count.  When groups are so tangled that this would try more than
+ * about 32 pairs per document, all pairs are returned as with
+ * DUPFIND_STAR_COPIES | DUPFIND_STAR_SETTLED.  Only alone. */
+#define DUPFIND_WALK_BY_ID 8u
 
 /* dupfind_ctx_candidates_threads() with flags (above; 0: the same).
  * Returns: 0, DUPFIND_ENOMEM or DUPFIND_EINVAL (unknown flags, or
  * DUPFIND_STAR_SETTLED without DUPFIND_STAR_COPIES or with
- * DUPFIND_CLUSTERS_ONLY). */
+ * DUPFIND_CLUSTERS_ONLY, DUPFIND_WALK_BY_ID with another flag). */
 DUPFIND_API int dupfind_ctx_candidates_flags(dupfind_ctx *ctx,
                                              unsigned threads,
                                              unsigned flags,

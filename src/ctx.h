@@ -38,6 +38,8 @@ struct dupfind_ctx {
     uint64_t df_max;          /* ignore shingles in more docs than this */
     int twins_off;            /* tests: band every document itself,
                                  not one of each sketch (twins.h) */
+    uint64_t walk_tries;      /* tests: DUPFIND_WALK_BY_ID's budget of
+                                 tries, 0 for the default */
     char errmsg[256];         /* last failure's detail */
 };
 

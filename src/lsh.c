@@ -140,12 +140,6 @@ typedef struct {
     size_t n, cap;            /* count, capacity of pairs */
 } lsh_worker;
 
-/* Keys of the buckets of one band that were skipped (over the cap). */
-typedef struct {
-    uint32_t *keys;           /* ascending */
-    size_t n, cap;            /* count, capacity */
-} lsh_skipped;
-
 struct lsh_job;
 typedef int (*lsh_task_fn)(struct lsh_job *job, lsh_worker *w,
                            unsigned task);
@@ -382,6 +376,17 @@ static int sort_records(lsh_job *job, lsh_worker *w, unsigned g)
     }
     job->nmem[g] = nmem;
     return 0;
+}
+
+void lsh_skips_free(lsh_skipped *skips, unsigned bands)
+{
+    unsigned b;
+
+    if (!skips)
+        return;
+    for (b = 0; b < bands; b++)
+        free(skips[b].keys);
+    free(skips);
 }
 
 static int skipped_has(const lsh_skipped *sk, uint32_t key)
@@ -773,8 +778,10 @@ static int emit_pairs(lsh_job *job, lsh_worker *w, unsigned g)
     return 0;
 }
 
-/* All bands of one configuration, LSH_GROUP at a time. */
-static int run_config(lsh_job *job, const lsh_config *conf)
+/* All bands of one configuration, LSH_GROUP at a time; the keys of the
+ * buckets skipped go to *skips when skips is not NULL. */
+static int run_config(lsh_job *job, const lsh_config *conf,
+                      lsh_skipped **skips)
 {
     unsigned first;
     int rc = DUPFIND_ENOMEM;
@@ -794,9 +801,10 @@ static int run_config(lsh_job *job, const lsh_config *conf)
             (rc = run_phase(job, emit_pairs, job->count)) < 0)
             break;
     }
-    for (first = 0; first < conf->bands; first++)
-        free(job->skipped[first].keys);
-    free(job->skipped);
+    if (skips && rc == 0)
+        *skips = job->skipped;
+    else
+        lsh_skips_free(job->skipped, conf->bands);
     job->skipped = NULL;
     return rc;
 }
@@ -896,7 +904,9 @@ int lsh_candidates_filter(const uint32_t *sig, unsigned k, uint32_t n,
                                        sizeof(uint64_t))))
             goto cleanup;
     for (ci = 0; ci < nconf; ci++)
-        if ((rc = run_config(&job, &conf[ci])) < 0)
+        if ((rc = run_config(&job, &conf[ci],
+                             filter && filter->skips ? &filter->skips[ci]
+                                                     : NULL)) < 0)
             goto cleanup;
     rc = DUPFIND_ENOMEM;
     /* Workers keep their pairs apart; joined, sorted and deduplicated
@@ -945,6 +955,10 @@ cleanup:
     free(bytes);
     free(drop);
     free(job.seen);
+    if (rc == 0 && filter && filter->groups && job.parent) {
+        *filter->groups = job.parent;
+        job.parent = NULL;
+    }
     free(job.parent);
     free(ids);
     free(pairs);
@@ -958,4 +972,33 @@ int lsh_candidates(const uint32_t *sig, unsigned k, uint32_t n,
 {
     return lsh_candidates_filter(sig, k, n, active, conf, nconf, seed,
                                  NULL, 1, out, out_n);
+}
+
+int lsh_pair_meets(const uint32_t *x, const uint32_t *y,
+                   const lsh_config *conf, unsigned nconf, uint64_t seed,
+                   lsh_skipped *const *skips)
+{
+    unsigned ci, b;
+
+    for (ci = 0; ci < nconf; ci++) {
+        unsigned r = conf[ci].rows;
+
+        for (b = 0; b < conf[ci].bands; b++) {
+            const uint32_t *xb = x + (size_t)b * r, *yb = y + (size_t)b * r;
+            uint64_t bs = band_seed(seed, b, r);
+            uint32_t key = band_key(xb, r, bs);
+
+            /* Equal rows make equal keys; other rows may too (32 bits),
+             * and LSH pairs them all the same. */
+            if ((r == 1 ? xb[0] != yb[0]
+                        : memcmp(xb, yb, r * sizeof(*xb)) != 0 &&
+                              key != band_key(yb, r, bs)))
+                continue;
+            if (conf[ci].cap && skips && skips[ci] &&
+                skipped_has(&skips[ci][b], key))
+                continue;
+            return 1;
+        }
+    }
+    return 0;
 }

@@ -91,6 +91,14 @@ typedef struct {
     uint32_t cap;       /* skip buckets larger than this; 0 = no cap */
 } lsh_config;
 
+/* Keys of the buckets of one band that the cap skipped. */
+typedef struct {
+    uint32_t *keys;           /* ascending */
+    size_t n, cap;            /* count, capacity */
+} lsh_skipped;
+
+void lsh_skips_free(lsh_skipped *skips, unsigned bands);
+
 /* Which candidate pairs to keep.  The callbacks may be called from
  * several threads at once, and more than once for a pair. */
 typedef struct {
@@ -116,6 +124,15 @@ typedef struct {
      * groups as without join (a pair left out was within one), but
      * which ones they are depends on the order the workers ran in. */
     int join;
+    /* NULL, or nconf pointers that receive, for each configuration, an
+     * array of its bands' skipped keys (free each with
+     * lsh_skips_free). */
+    lsh_skipped **skips;
+    /* With join: NULL, or where the union-find is handed over at the
+     * end (n parents, malloc'd; roots by ufs_find): the groups of the
+     * sure pairs.  Every pair kept whose documents are in two groups
+     * is among those returned. */
+    uint32_t **groups;
 } lsh_filter;
 
 #define LSH_SURE 2
@@ -125,6 +142,15 @@ typedef struct {
  * are left out.  *out (malloc'd, caller frees) receives the distinct
  * pairs (a << 32 | b, a < b) sorted ascending, *out_n their count.
  * Returns 0 or DUPFIND_ENOMEM. */
+/* Whether documents with signatures x and y meet in a bucket that
+ * lsh_candidates_filter kept: equal keys in some band of some
+ * configuration, not skipped (skips as filter->skips received them, or
+ * NULL when no bucket was).  So a pair lsh_candidates_filter (without
+ * join) returns is one that meets and that filter->keep keeps. */
+int lsh_pair_meets(const uint32_t *x, const uint32_t *y,
+                   const lsh_config *conf, unsigned nconf, uint64_t seed,
+                   lsh_skipped *const *skips);
+
 int lsh_candidates(const uint32_t *sig, unsigned k, uint32_t n,
                    const unsigned char *active, const lsh_config *conf,
                    unsigned nconf, uint64_t seed,

@@ -279,25 +279,238 @@ int dupfind_ctx_candidates_threads(dupfind_ctx *c, unsigned threads,
     return dupfind_ctx_candidates_flags(c, threads, 0, out);
 }
 
+/* What DUPFIND_WALK_BY_ID's walk needs to find a pair again. */
+typedef struct {
+    const dupfind_ctx *c;
+    const twins *tw;              /* tw->rep NULL: no copies */
+    const lsh_config *conf;
+    unsigned nconf;
+    lsh_skipped *const *skips;    /* as LSH left them */
+    struct walk_cached {
+        uint64_t key;             /* ri << 32 | rj, UINT64_MAX: empty */
+        int kept;
+        dupfind_pair p;
+    } *cache;                     /* TWIN_CACHE of them */
+} walk_env;
+
+static uint32_t rep_of(const walk_env *e, uint32_t d)
+{
+    return e->tw->rep ? e->tw->rep[d] : d;
+}
+
+/* Whether the candidates without the flag hold pair (i, j), i < j, and
+ * its scores into *p.  Kept when LSH keeps the pair of the two
+ * representatives (known: met, else they meet in a bucket it did not
+ * skip; and the estimate keeps them, a decision that is symmetric, see
+ * expand_twins) or, for two copies of one text, when the
+ * representative's estimate with itself keeps it; scored as
+ * estimate_pair(rep(i), rep(j)).  Representatives' pairs are cached:
+ * copies repeat them. */
+static int walk_pair(const walk_env *e, uint32_t i, uint32_t j, int met,
+                     dupfind_pair *p)
+{
+    uint32_t ri = rep_of(e, i), rj = rep_of(e, j);
+    uint64_t rk = (uint64_t)ri << 32 | rj;
+    struct walk_cached *slot =
+        &e->cache[(rk * 0x9E3779B97F4A7C15ULL) >> 52];
+    unsigned k = e->c->opts.num_perm;
+
+    /* A pair cached as not kept was not known met: met pairs are kept. */
+    if (slot->key != rk || (met && !slot->kept)) {
+        slot->key = rk;
+        slot->kept = (met || ri == rj ||
+                      lsh_pair_meets(e->c->sig + (size_t)ri * k,
+                                     e->c->sig + (size_t)rj * k, e->conf,
+                                     e->nconf, e->c->opts.seed,
+                                     e->skips)) &&
+                     estimate_pair(e->c, ri, rj, &slot->p);
+    }
+    if (!slot->kept)
+        return 0;
+    *p = slot->p;
+    p->a = i;
+    p->b = j;
+    return 1;
+}
+
+/* Pairs per active document the walk may try before it gives up. */
+#define WALK_TRIES_PER_DOC 64
+#define WALK_TRIES_MIN (1u << 22)
+
+enum { WALK_KEPT = 1, WALK_MAYBE };
+
+/* DUPFIND_WALK_BY_ID (dupfind.h): the pairs the walk by id can need.
+ * LSH ran with join: group[] holds the groups of the sure pairs, and
+ * rpairs (representatives) hold every pair kept between two groups;
+ * the pairs it left out lie within a group.  In id order, each document
+ * j is tried against the earlier ones that may be kept: those surely
+ * kept (no pair with an earlier one that may be kept) and those that
+ * may be (their pairs with such are uncertain, or with ones that may be
+ * kept): in its own group by looking for the pair (walk_pair), in the
+ * others through rpairs.  A sure pair with one surely kept drops j for
+ * sure, and its other pairs cannot matter; otherwise all its pairs
+ * found are returned, so the walk over them meets every pair of j with
+ * a document it keeps.  n near copies of a text cost n - 1 tries.
+ * Returns 1, having changed nothing, when the tries exceed the budget
+ * (a group too tangled for this to pay), else 0 or DUPFIND_ENOMEM. */
+static int walk_by_id(const walk_env *e, const unsigned char *active,
+                      uint32_t *group, const uint64_t *rpairs,
+                      size_t nrpairs, dupfind_results *res)
+{
+    const dupfind_ctx *c = e->c;
+    uint32_t n = c->n, d, *off = NULL, *adj = NULL;
+    /* Lists of the documents that may be kept (ids ascending), per
+     * group and per representative, through next_g / next_r; tail_*
+     * their last. */
+    uint32_t *head_g = NULL, *tail_g = NULL, *next_g = NULL;
+    uint32_t *head_r = NULL, *tail_r = NULL, *next_r = NULL;
+    unsigned char *state = NULL;
+    uint64_t *found = NULL, tries = 0, budget = WALK_TRIES_MIN;
+    size_t nfound = 0, capfound = 0, i;
+    dupfind_pair p;
+    int rc = DUPFIND_ENOMEM;
+
+#define WALK_NONE UINT32_MAX
+    off = calloc((size_t)n + 1, sizeof(*off));
+    adj = calloc(nrpairs ? 2 * nrpairs : 1, sizeof(*adj));
+    head_g = malloc((n ? n : 1) * sizeof(*head_g));
+    tail_g = malloc((n ? n : 1) * sizeof(*tail_g));
+    next_g = malloc((n ? n : 1) * sizeof(*next_g));
+    head_r = malloc((n ? n : 1) * sizeof(*head_r));
+    tail_r = malloc((n ? n : 1) * sizeof(*tail_r));
+    next_r = malloc((n ? n : 1) * sizeof(*next_r));
+    state = calloc(n ? n : 1, 1);
+    if (!off || !adj || !head_g || !tail_g || !next_g || !head_r ||
+        !tail_r || !next_r || !state)
+        goto cleanup;
+    /* rpairs between two groups, as adjacency lists of representatives
+     * (off[r] .. off[r + 1] in adj; pairs within a group are looked for
+     * again, since LSH left some of them out). */
+    for (i = 0; i < nrpairs; i++) {
+        uint32_t a = (uint32_t)(rpairs[i] >> 32), b = (uint32_t)rpairs[i];
+
+        if (group && ufs_find(group, a) == ufs_find(group, b))
+            continue;
+        off[a + 1]++;
+        off[b + 1]++;
+    }
+    for (d = 0; d < n; d++)
+        off[d + 1] += off[d];
+    for (i = 0; i < nrpairs; i++) {
+        uint32_t a = (uint32_t)(rpairs[i] >> 32), b = (uint32_t)rpairs[i];
+
+        if (group && ufs_find(group, a) == ufs_find(group, b))
+            continue;
+        adj[off[a]++] = b;
+        adj[off[b]++] = a;
+    }
+    for (d = n; d > 0; d--)
+        off[d] = off[d - 1];
+    off[0] = 0;
+    for (d = 0; d < n; d++) {
+        head_g[d] = head_r[d] = next_g[d] = next_r[d] = WALK_NONE;
+        if (active[d])
+            budget += WALK_TRIES_PER_DOC;
+    }
+    if (c->walk_tries)
+        budget = c->walk_tries;
+    for (d = 0; d < n; d++) {
+        uint32_t r = rep_of(e, d), g, x, t;
+        unsigned char st = WALK_KEPT;
+        uint32_t a;
+
+        if (!active[d])
+            continue;
+        g = group ? ufs_find(group, r) : r;
+        /* Its own group: look for each pair. */
+        for (x = head_g[g]; x != WALK_NONE && st; x = next_g[x]) {
+            if (++tries > budget) {
+                rc = 1;
+                goto cleanup;
+            }
+            if (!walk_pair(e, x, d, 0, &p))
+                continue;
+            if (DF_GROW(found, capfound, nfound + 1) < 0)
+                goto cleanup;
+            found[nfound++] = (uint64_t)x << 32 | d;
+            st = !p.uncertain && state[x] == WALK_KEPT ? 0 : WALK_MAYBE;
+        }
+        /* Other groups: the pairs LSH returned, with each copy that may
+         * be kept of the representative met. */
+        for (t = off[r]; t < off[r + 1] && st; t++)
+            for (a = head_r[adj[t]]; a != WALK_NONE && a < d && st;
+                 a = next_r[a]) {
+                if (++tries > budget) {
+                    rc = 1;
+                    goto cleanup;
+                }
+                if (!walk_pair(e, a, d, 1, &p))
+                    continue;        /* not so: LSH returned the pair */
+                if (DF_GROW(found, capfound, nfound + 1) < 0)
+                    goto cleanup;
+                found[nfound++] = (uint64_t)a << 32 | d;
+                st = !p.uncertain && state[a] == WALK_KEPT ? 0 : WALK_MAYBE;
+            }
+        state[d] = st;
+        if (!st)
+            continue;
+        if (head_g[g] == WALK_NONE)
+            head_g[g] = d;
+        else
+            next_g[tail_g[g]] = d;
+        tail_g[g] = d;
+        if (head_r[r] == WALK_NONE)
+            head_r[r] = d;
+        else
+            next_r[tail_r[r]] = d;
+        tail_r[r] = d;
+    }
+#undef WALK_NONE
+    sort_u64(found, nfound);
+    if (nfound && !(res->pairs = malloc(nfound * sizeof(*res->pairs))))
+        goto cleanup;
+    res->cap = nfound;
+    for (i = 0; i < nfound; i++)
+        walk_pair(e, (uint32_t)(found[i] >> 32), (uint32_t)found[i], 1,
+                  &res->pairs[res->n++]);
+    rc = 0;
+cleanup:
+    free(off);
+    free(adj);
+    free(head_g);
+    free(tail_g);
+    free(next_g);
+    free(head_r);
+    free(tail_r);
+    free(next_r);
+    free(state);
+    free(found);
+    return rc;
+}
+
 int dupfind_ctx_candidates_flags(dupfind_ctx *c, unsigned threads,
                                  unsigned flags, dupfind_results **out)
 {
     twins tw;
     dupfind_results *res;
-    unsigned char *active = NULL;
+    unsigned char *active = NULL, *lead = NULL;
     uint64_t *pairs = NULL;
     size_t npairs = 0, i;
-    unsigned k = c->opts.num_perm, nconf = 1;
+    unsigned k = c->opts.num_perm, nconf = 1, ci;
     lsh_config conf[2];
     lsh_filter filter;
+    lsh_skipped *skips[2] = { NULL, NULL };
+    uint32_t *group = NULL;
     int rc = DUPFIND_ENOMEM;
 
     *out = NULL;
     memset(&tw, 0, sizeof(tw));
+    memset(conf, 0, sizeof(conf));
     if (flags & ~(DUPFIND_STAR_COPIES | DUPFIND_STAR_SETTLED |
-                  DUPFIND_CLUSTERS_ONLY) ||
+                  DUPFIND_CLUSTERS_ONLY | DUPFIND_WALK_BY_ID) ||
         (flags & DUPFIND_STAR_SETTLED && !(flags & DUPFIND_STAR_COPIES)) ||
-        (flags & DUPFIND_STAR_SETTLED && flags & DUPFIND_CLUSTERS_ONLY)) {
+        (flags & DUPFIND_STAR_SETTLED && flags & DUPFIND_CLUSTERS_ONLY) ||
+        (flags & DUPFIND_WALK_BY_ID && flags != DUPFIND_WALK_BY_ID)) {
         snprintf(c->errmsg, sizeof(c->errmsg), "unknown candidate flags");
         return DUPFIND_EINVAL;
     }
@@ -311,6 +524,12 @@ int dupfind_ctx_candidates_flags(dupfind_ctx *c, unsigned threads,
     if (!c->twins_off && (rc = twins_find(c, active, &tw)) < 0)
         goto cleanup;
     rc = DUPFIND_ENOMEM;
+    if (tw.rep) {
+        if (!(lead = malloc(c->n)))
+            goto cleanup;
+        for (i = 0; i < c->n; i++)
+            lead[i] = active[i] && tw.rep[i] == i;
+    }
     conf[0].bands = c->opts.bands;
     conf[0].rows = c->opts.rows;
     conf[0].cap = 0;
@@ -329,51 +548,73 @@ int dupfind_ctx_candidates_flags(dupfind_ctx *c, unsigned threads,
     filter.keep_model = keep_model;
     filter.sizes = c->shingles;
     filter.arg = c;
-    filter.weight = NULL;
-    filter.join = (flags & DUPFIND_CLUSTERS_ONLY) != 0;
-    if (tw.rep) {
-        unsigned char *lead = malloc(c->n);
+    filter.weight = tw.rep ? tw.weight : NULL;
+    filter.join = (flags & (DUPFIND_CLUSTERS_ONLY | DUPFIND_WALK_BY_ID)) != 0;
+    filter.skips = flags & DUPFIND_WALK_BY_ID ? skips : NULL;
+    filter.groups = flags & DUPFIND_WALK_BY_ID ? &group : NULL;
+    if ((rc = lsh_candidates_filter(c->sig, k, c->n, lead ? lead : active,
+                                    conf, nconf, c->opts.seed, &filter,
+                                    threads, &pairs, &npairs)) < 0)
+        goto cleanup;
+    if (flags & DUPFIND_WALK_BY_ID) {
+        walk_env e = { c, &tw, conf, nconf, skips, NULL };
 
-        if (!lead)
+        rc = DUPFIND_ENOMEM;
+        if (!(e.cache = malloc(TWIN_CACHE * sizeof(*e.cache))))
             goto cleanup;
-        for (i = 0; i < c->n; i++)
-            lead[i] = active[i] && tw.rep[i] == i;
-        filter.weight = tw.weight;
-        rc = lsh_candidates_filter(c->sig, k, c->n, lead, conf, nconf,
-                                   c->opts.seed, &filter, threads, &pairs,
-                                   &npairs);
-        free(lead);
+        for (i = 0; i < TWIN_CACHE; i++)
+            e.cache[i].key = UINT64_MAX;
+        rc = walk_by_id(&e, active, group, pairs, npairs, res);
+        free(e.cache);
+        free(group);
+        group = NULL;
         if (rc < 0)
             goto cleanup;
+        if (rc == 0) {
+            res->copies = tw.twins;
+            goto done;
+        }
+        /* Too tangled: all the pairs, with copies as a settled star. */
+        flags = DUPFIND_STAR_COPIES | DUPFIND_STAR_SETTLED;
+        filter.join = 0;
+        filter.skips = NULL;
+        filter.groups = NULL;
+        free(pairs);
+        pairs = NULL;
+        if ((rc = lsh_candidates_filter(c->sig, k, c->n,
+                                        lead ? lead : active, conf, nconf,
+                                        c->opts.seed, &filter, threads,
+                                        &pairs, &npairs)) < 0)
+            goto cleanup;
+    }
+    rc = DUPFIND_ENOMEM;
+    if (tw.rep) {
         if ((rc = expand_twins(c, &tw, active, pairs, npairs, flags,
                                res)) < 0)
             goto cleanup;
         res->copies = tw.twins;
-        *out = res;
-        res = NULL;
-        goto cleanup;
+        goto done;
     }
-    rc = lsh_candidates_filter(c->sig, k, c->n, active, conf, nconf,
-                               c->opts.seed, &filter, threads, &pairs,
-                               &npairs);
-    if (rc < 0)
-        goto cleanup;
-    rc = DUPFIND_ENOMEM;
     if (npairs && !(res->pairs = malloc(npairs * sizeof(*res->pairs))))
         goto cleanup;
     res->cap = npairs;
     for (i = 0; i < npairs; i++)
         estimate_pair(c, (uint32_t)(pairs[i] >> 32), (uint32_t)pairs[i],
                       &res->pairs[res->n++]);
+done:
     *out = res;
     res = NULL;
     rc = 0;
 cleanup:
     if (rc < 0)
         snprintf(c->errmsg, sizeof(c->errmsg), "%s", dupfind_strerror(rc));
+    for (ci = 0; ci < 2; ci++)
+        lsh_skips_free(skips[ci], conf[ci].bands);
     dupfind_results_free(res);
     twins_free(&tw);
     free(active);
+    free(lead);
+    free(group);
     free(pairs);
     return rc;
 }

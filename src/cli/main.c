@@ -347,7 +347,8 @@ static void count_load(run_state *r, uint32_t id)
  * every pair is scored exactly, or the text format shows members' own
  * pairs.  --clusters needs no pair within a cluster found already
  * (DUPFIND_CLUSTERS_ONLY).  --unique and --duplicates walk documents in
- * input order: the settled kind, and only with --keep=first. */
+ * input order, and need only the pairs of each document with earlier
+ * ones it may keep (DUPFIND_WALK_BY_ID), with --keep=first. */
 static unsigned star_flags(const cli_options *o, int filtered)
 {
     if (filtered || o->write_baseline || o->verify == VERIFY_EXACT ||
@@ -357,7 +358,7 @@ static unsigned star_flags(const cli_options *o, int filtered)
         return DUPFIND_STAR_COPIES | DUPFIND_CLUSTERS_ONLY;
     if ((o->mode == MODE_UNIQUE || o->mode == MODE_DUPLICATES) &&
         o->keep == KEEP_FIRST)
-        return DUPFIND_STAR_COPIES | DUPFIND_STAR_SETTLED;
+        return DUPFIND_WALK_BY_ID;
     return 0;
 }
 

@@ -724,7 +724,9 @@ static void test_candidates_filter_threads(void **state)
         assert_non_null(bsearch(&(uint64_t){ pair(0, 1) }, want.v, want.n,
                                 sizeof(*want.v), test_cmp_u64));
         for (mi = 0; mi < 2; mi++) {
-            lsh_filter f = { keep_eq, mi ? model : NULL, sizes, &st, NULL, 0 };
+            lsh_filter f = { .keep = keep_eq,
+                             .keep_model = mi ? model : NULL,
+                             .sizes = sizes, .arg = &st };
 
             for (ti = 0; ti < sizeof(threads) / sizeof(threads[0]); ti++) {
                 uint64_t *out = NULL;
@@ -777,7 +779,7 @@ static void test_candidates_filter_calls(void **state)
     uint32_t *sig = random_sigs(&r, N);
     filter_state st = { sig, sizes, 0 };
     lsh_config conf[2] = { { 26, 3, 0 }, { K, 1, 0 } };
-    lsh_filter f = { counting_keep, NULL, sizes, &st, NULL, 0 };
+    lsh_filter f = { .keep = counting_keep, .sizes = sizes, .arg = &st };
     uint64_t *out = NULL;
     size_t n = 0;
     uint32_t d;
@@ -885,7 +887,8 @@ static void test_candidates_join(void **state)
     active[FIRST] = 1;
     for (ci = 0; ci < 2; ci++) {
         lsh_config conf[2] = { { 26, 3, 0 }, { K, 1, caps[ci] } };
-        lsh_filter f0 = { keep_sure, model, sizes, &st, NULL, 0 };
+        lsh_filter f0 = { .keep = keep_sure, .keep_model = model,
+                           .sizes = sizes, .arg = &st };
         uint64_t *all = NULL;
         size_t nall = 0, nall_sure, i;
 
@@ -897,8 +900,9 @@ static void test_candidates_join(void **state)
                                    (uint32_t)all[i]) == LSH_SURE;
         assert_int_equal(want_low[FIRST + FAMILY - 1], want_low[FIRST]);
         for (mi = 0; mi < 2; mi++) {
-            lsh_filter f = { keep_sure, mi ? model : NULL, sizes, &st, NULL,
-                             1 };
+            lsh_filter f = { .keep = keep_sure,
+                             .keep_model = mi ? model : NULL,
+                             .sizes = sizes, .arg = &st, .join = 1 };
 
             for (ti = 0; ti < sizeof(threads) / sizeof(threads[0]); ti++) {
                 uint64_t *out = NULL;
@@ -934,6 +938,93 @@ static void test_candidates_join(void **state)
     free(sig);
 }
 
+static int keep_all(void *arg, uint32_t a, uint32_t b)
+{
+    (void)arg;
+    (void)a;
+    (void)b;
+    return 1;
+}
+
+/* lsh_pair_meets with the skipped keys a run hands over says of every
+ * pair of active documents whether that run returns it, with and
+ * without a cap; and the groups handed over under join are those of
+ * the sure pairs. */
+static void test_pair_meets(void **state)
+{
+    enum { N = 300 };
+    static const unsigned caps[] = { 0, 6 };
+    test_rng r = { 13 };
+    uint64_t sizes[N];
+    unsigned char active[N];
+    uint32_t *sig = planted_sigs(&r, N, sizes, active), a, b;
+    filter_state st = { sig, sizes, 0 };
+    size_t ci, i;
+
+    (void)state;
+    for (ci = 0; ci < 2; ci++) {
+        lsh_config conf[2] = { { 26, 3, 0 }, { K, 1, caps[ci] } };
+        lsh_skipped *skips[2] = { NULL, NULL };
+        uint32_t *groups = NULL;
+        lsh_filter f = { .keep = keep_all, .sizes = sizes, .arg = &st,
+                         .skips = skips };
+        lsh_filter fj = { .keep = keep_sure, .sizes = sizes, .arg = &st,
+                          .join = 1, .groups = &groups };
+        uint64_t *out = NULL;
+        size_t n = 0, met = 0;
+        union_find uf;
+
+        assert_int_equal(lsh_candidates_filter(sig, K, N, active, conf, 2,
+                                               7, &f, 2, &out, &n), 0);
+        assert_non_null(skips[0]);
+        assert_non_null(skips[1]);
+        assert_int_equal(skips[0][0].n, 0);
+        if (caps[ci])
+            assert_true(skips[1][3].n > 0);    /* the crowd at slot 3 */
+        for (a = 0; a < N; a++)
+            for (b = a + 1; b < N; b++) {
+                uint64_t pr = pair(a, b);
+                int want = active[a] && active[b] &&
+                           bsearch(&pr, out, n, sizeof(*out),
+                                   test_cmp_u64) != NULL;
+
+                if (!active[a] || !active[b])
+                    continue;
+                met += want;
+                assert_int_equal(lsh_pair_meets(sig + (size_t)a * K,
+                                                 sig + (size_t)b * K, conf,
+                                                 2, 7, skips), want);
+            }
+        print_message("cap %u: %zu pairs meet\n", caps[ci], met);
+        assert_true(met == n && n > 40);
+        lsh_skips_free(skips[0], conf[0].bands);
+        lsh_skips_free(skips[1], conf[1].bands);
+        free(out);
+        /* groups: those of the sure pairs among the candidates */
+        assert_int_equal(lsh_candidates_filter(sig, K, N, active, conf, 2,
+                                               7, &fj, 3, &out, &n), 0);
+        assert_non_null(groups);
+        free(out);
+        assert_int_equal(lsh_candidates_filter(sig, K, N, active, conf, 2,
+                                               7, &f, 1, &out, &n), 0);
+        lsh_skips_free(skips[0], conf[0].bands);
+        lsh_skips_free(skips[1], conf[1].bands);
+        assert_int_equal(uf_init(&uf, N), 0);
+        for (i = 0; i < n; i++)
+            if (keep_sure(&st, (uint32_t)(out[i] >> 32), (uint32_t)out[i]) ==
+                LSH_SURE)
+                uf_union(&uf, (uint32_t)(out[i] >> 32), (uint32_t)out[i]);
+        for (a = 0; a < N; a++)
+            for (b = a + 1; b < N; b++)
+                assert_int_equal(ufs_find(groups, a) == ufs_find(groups, b),
+                                 uf_find(&uf, a) == uf_find(&uf, b));
+        uf_release(&uf);
+        free(groups);
+        free(out);
+    }
+    free(sig);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -955,6 +1046,7 @@ int main(void)
         cmocka_unit_test(test_candidates_filter_threads),
         cmocka_unit_test(test_candidates_filter_calls),
         cmocka_unit_test(test_candidates_join),
+        cmocka_unit_test(test_pair_meets),
     };
 
     return cmocka_run_group_tests_name("lsh", tests, NULL, NULL);

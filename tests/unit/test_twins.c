@@ -373,7 +373,7 @@ static void test_twins_star(void **state)
     }
     dupfind_results_free(full);
     dupfind_results_free(star);
-    assert_int_equal(dupfind_ctx_candidates_flags(ctx, 1, 8, &full),
+    assert_int_equal(dupfind_ctx_candidates_flags(ctx, 1, 16, &full),
                      DUPFIND_EINVAL);
     assert_int_equal(dupfind_ctx_candidates_flags(
                          ctx, 1, DUPFIND_STAR_COPIES | DUPFIND_STAR_SETTLED |
@@ -392,6 +392,138 @@ static void test_twins_star(void **state)
     dupfind_ctx_free(ctx);
 }
 
+static dupfind_results *selected_on(dupfind_ctx *ctx, unsigned threads,
+                                     unsigned flags)
+{
+    dupfind_results *res = NULL;
+
+    assert_int_equal(dupfind_ctx_candidates_flags(ctx, threads, flags, &res),
+                     0);
+    assert_int_equal(dupfind_results_select(res, ctx), 0);
+    return res;
+}
+
+/* DUPFIND_WALK_BY_ID: a family of 80 near copies (joined by sure pairs),
+ * texts near the threshold with it (uncertain pairs), exact copies
+ * here and there, a second family, a small text inside a longer one:
+ * the walk by id drops the same documents as with every pair, on 1 and
+ * 3 threads, with copies banded once or not, and when the walk gives
+ * up (a budget of one try) and all pairs are made after all; the
+ * families cost about a pair a member. */
+static void test_walk_by_id(void **state)
+{
+    dupfind_ctx *ctx = new_ctx();
+    dupfind_doc *doc;
+    dupfind_results *full, *walk;
+    text t = { 0 }, copy = { 0 };
+    uint32_t n, i;
+    unsigned char *d1, *d2;
+    size_t nfull, nwalk, nd;
+    unsigned off, threads;
+
+    (void)state;
+    assert_int_equal(dupfind_doc_new(&doc, ctx), 0);
+    for (i = 0; i < 80; i++) {
+        make_text(&t, 1, 300, 30 + i);             /* family 1 */
+        add_text(ctx, doc, &t);
+        if (i % 10 == 3)                            /* a copy of it */
+            add_text(ctx, doc, &t);
+        if (i % 7 == 2) {                           /* J ~ 0.5 with it */
+            size_t w;
+
+            make_text(&t, 1, 200 + i, 0);
+            for (w = 0; w < 100; w++)
+                text_word(&t, 700000 + i * 1000 + w);
+            add_text(ctx, doc, &t);
+        }
+        if (i % 4 == 1) {                           /* family 2 */
+            make_text(&t, 2, 120, 15 + i / 4);
+            add_text(ctx, doc, &t);
+        }
+        if (i % 20 == 5) {                          /* inside a longer */
+            size_t w;
+
+            make_text(&t, 4 + i, 40, 0);
+            add_text(ctx, doc, &t);
+            for (w = 0; w < 400; w++)
+                text_word(&t, 800000 + i * 1000 + w);
+            add_text(ctx, doc, &t);
+        }
+    }
+    make_text(&copy, 1, 300, 30 + 13);              /* a late copy */
+    add_text(ctx, doc, &copy);
+    /* Pairs near the containment threshold, kept uncertain, some of them
+     * selected and some not: with a and b two new texts, j made of
+     * share f of a and 1 - f of b (pairs with both, neither sure; one
+     * may drop it and the other not), and i made of share f of a, then
+     * a near copy of i (a sure pair with one that may be kept). */
+    for (i = 0; i < 24; i++) {
+        size_t fa = 126 + 3 * (i % 12), w;
+        uint64_t sa = 1000 + 2 * i, sb = 1001 + 2 * i;
+        test_rng r = { sb };
+
+        make_text(&t, sa, 300, 0);
+        add_text(ctx, doc, &t);
+        if (i < 12) {
+            make_text(&t, sb, 300, 0);
+            add_text(ctx, doc, &t);
+        }
+        make_text(&t, sa, fa, 0);
+        for (w = fa; w < 300; w++)
+            text_word(&t, i < 12 ? rng_below(&r, 50000) : 600000 + w);
+        add_text(ctx, doc, &t);
+        if (i >= 12) {
+            t.n = 0;
+            make_text(&t, sa, fa, 0);
+            for (w = fa; w < 300; w++)
+                text_word(&t, w % 50 == 7 ? 650000 + w : 600000 + w);
+            add_text(ctx, doc, &t);
+        }
+    }
+    n = ctx->n;
+    d1 = malloc(n);
+    d2 = malloc(n);
+    assert_true(d1 && d2);
+    for (off = 0; off < 2; off++)
+        for (threads = 1; threads <= 3; threads += 2) {
+            ctx->twins_off = (int)off;
+            full = selected_on(ctx, threads, 0);
+            walk = selected_on(ctx, threads, DUPFIND_WALK_BY_ID);
+            nfull = dupfind_results_count(full);
+            nwalk = dupfind_results_count(walk);
+            walk_unique(full, n, d1);
+            walk_unique(walk, n, d2);
+            for (i = 0, nd = 0; i < n; i++)
+                nd += d1[i];
+            print_message("%u documents, %zu dropped; twins %s, %u "
+                          "threads: %zu pairs, %zu for the walk\n", n, nd,
+                          off ? "off" : "on", threads, nfull, nwalk);
+            assert_memory_equal(d1, d2, n);
+            assert_true(nd > 100);
+            assert_true(nwalk * 10 < nfull);
+            dupfind_results_free(walk);
+            /* Given up: every pair again, as the settled star. */
+            ctx->walk_tries = 1;
+            walk = selected_on(ctx, threads, DUPFIND_WALK_BY_ID);
+            walk_unique(walk, n, d2);
+            assert_memory_equal(d1, d2, n);
+            assert_true(dupfind_results_count(walk) * 4 > nfull);
+            ctx->walk_tries = 0;
+            dupfind_results_free(walk);
+            dupfind_results_free(full);
+        }
+    assert_int_equal(dupfind_ctx_candidates_flags(
+                         ctx, 1, DUPFIND_WALK_BY_ID | DUPFIND_STAR_COPIES,
+                         &full),
+                     DUPFIND_EINVAL);
+    free(d1);
+    free(d2);
+    free(t.s);
+    free(copy.s);
+    dupfind_doc_free(doc);
+    dupfind_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -399,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_twins_same_pairs),
         cmocka_unit_test(test_twins_count_against_cap),
         cmocka_unit_test(test_twins_star),
+        cmocka_unit_test(test_walk_by_id),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
