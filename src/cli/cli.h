@@ -281,6 +281,11 @@ typedef struct {
 } out_stream;
 
 /* Sets f's buffering up.  Returns -1 when out of memory. */
+/* score.c: v as printf's "%.4f" writes it, into buf (SCORE_BUF bytes,
+ * NUL-terminated); returns its length. */
+#define SCORE_BUF 32
+size_t score_format(char *buf, double v);
+
 int out_open(out_stream *os, FILE *f);
 /* Writes the record composed in os->rec.  Returns 0, or -1 once a
  * write failed (os->err says why; EPIPE: the reader is gone). */

@@ -398,6 +398,25 @@ static void color_off(FILE *out, const out_report *rep)
 /* ------------------------------------------------------------------ */
 /* Pairs                                                               */
 
+static void put_score(FILE *out, double v)
+{
+    char buf[SCORE_BUF];
+    size_t n = score_format(buf, v);
+
+    fwrite(buf, 1, n, out);
+}
+
+/* The three scores of p, each followed by sep. */
+static void put_scores(FILE *out, const dupfind_pair *p, char sep)
+{
+    put_score(out, p->jaccard);
+    putc(sep, out);
+    put_score(out, p->a_in_b);
+    putc(sep, out);
+    put_score(out, p->b_in_a);
+    putc(sep, out);
+}
+
 /* ------------------------------------------------------------------ */
 
 static int output_groups(out_stream *os, const cli_options *o,
@@ -423,15 +442,17 @@ int output_pairs(out_stream *os, const cli_options *o,
         const char *b = dupfind_ctx_doc_name(rep->ctx, p->b, &lb);
 
         if (o->format == FORMAT_TSV) {
-            fprintf(out, "%.4f\t%.4f\t%.4f\t%s\t", p->jaccard, p->a_in_b,
-                    p->b_in_a, relation_tsv(p->relation));
+            put_scores(out, p, '\t');
+            fputs(relation_tsv(p->relation), out);
+            putc('\t', out);
             tsv_name(out, a, la);
             putc('\t', out);
             tsv_name(out, b, lb);
             putc('\n', out);
         } else if (o->format == FORMAT_CSV) {
-            fprintf(out, "%.4f,%.4f,%.4f,%s,", p->jaccard, p->a_in_b,
-                    p->b_in_a, relation_tsv(p->relation));
+            put_scores(out, p, ',');
+            fputs(relation_tsv(p->relation), out);
+            putc(',', out);
             csv_name(out, a, la);
             putc(',', out);
             csv_name(out, b, lb);
@@ -441,11 +462,15 @@ int output_pairs(out_stream *os, const cli_options *o,
             json_name(out, "a", a, la);
             putc(',', out);
             json_name(out, "b", b, lb);
-            fprintf(out, ",\"jaccard\":%.4f,\"a_in_b\":%.4f,"
-                    "\"b_in_a\":%.4f,\"relation\":\"%s\"",
-                    p->jaccard, p->a_in_b, p->b_in_a,
-                    p->relation == DUPFIND_REL_DUPLICATE ? "duplicate"
-                                                         : "contained");
+            fputs(",\"jaccard\":", out);
+            put_score(out, p->jaccard);
+            fputs(",\"a_in_b\":", out);
+            put_score(out, p->a_in_b);
+            fputs(",\"b_in_a\":", out);
+            put_score(out, p->b_in_a);
+            fputs(p->relation == DUPFIND_REL_DUPLICATE
+                      ? ",\"relation\":\"duplicate\""
+                      : ",\"relation\":\"contained\"", out);
             if (p->relation == DUPFIND_REL_A_IN_B)
                 fputs(",\"inside\":\"a\"", out);
             else if (p->relation == DUPFIND_REL_B_IN_A)
