@@ -9,7 +9,7 @@
 #   3. a build with only the scalar MinHash kernel (-DDUPFIND_SIMD=OFF)
 #      and without the SSE2 paths of the tokenizer, JSON and LSH code;
 #   4. libFuzzer runs of each fuzz target (FUZZ_SECONDS each, default
-#      20; 0 skips), when clang with libFuzzer is available;
+#      12; 0 skips), when clang with libFuzzer is available;
 #   5. cppcheck and clang-tidy (scripts/lint.sh).
 set -eu
 cd "$(dirname "$0")/.."
@@ -39,7 +39,7 @@ cmake -S . -B build-scalar -DDUPFIND_SIMD=OFF -DDUPFIND_WERROR=ON \
 cmake --build build-scalar -j"$jobs"
 ctest --test-dir build-scalar --output-on-failure -j"$jobs"
 
-secs=${FUZZ_SECONDS:-20}
+secs=${FUZZ_SECONDS:-12}
 if [ "$secs" -gt 0 ] && command -v clang >/dev/null; then
   stage "libFuzzer, $secs s per target"
   CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
