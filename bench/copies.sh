@@ -13,7 +13,7 @@
 # dupfind on them in the modes listed and prints wall time and peak RSS
 # of each run.  With --base, another dupfind binary runs first on each,
 # and the last column says whether the two outputs are byte-identical.
-# About a minute here (the cfd5703 binary as --base: five).
+# About a minute here (the 9cabc82 binary as --base: two).
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -130,9 +130,12 @@ run "the same, --clusters" --clusters "$out/big-copies"
 run "2,000 near copies of it, pairs" "$out/big-near"
 run "the same, --unique" --unique "$out/big-near"
 run "5,000 near copies of a 2.7 KB text, --clusters" --clusters "$out/small-near"
-# Before DUPFIND_CLUSTERS_ONLY, 20,000 near copies made 200 M pairs.
+run "the same, --unique" --unique "$out/small-near"
+# Before DUPFIND_CLUSTERS_ONLY and DUPFIND_WALK_BY_ID, 20,000 near
+# copies made 200 M pairs.
 no_base="would need about 24 GB"
 run "20,000 near copies of it, --clusters" --clusters "$out/small-near-20k"
+run "the same, --unique" --unique "$out/small-near-20k"
 no_base=""
 run "5,000 copies of a 134-byte page, --clusters" --clusters "$out/page-copies"
 run "the same, --unique" --unique "$out/page-copies"
