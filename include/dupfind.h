@@ -382,6 +382,18 @@ DUPFIND_API int dupfind_ctx_candidates_flags(dupfind_ctx *ctx,
                                              unsigned flags,
                                              dupfind_results **out);
 
+/* dupfind_ctx_candidates_flags(ctx, threads, DUPFIND_WALK_BY_ID, out),
+ * for a walk in the order of rank instead of by id: rank[id] is the
+ * place of document id in the walk (a permutation of 0 .. n - 1; the
+ * walk drops each document with a selected pair with one before it
+ * that it did not drop, as --unique under --keep=longest).  rank NULL:
+ * by id.  When the walk gives up, all pairs are returned.  Returns 0,
+ * DUPFIND_ENOMEM or DUPFIND_EINVAL (rank not a permutation). */
+DUPFIND_API int dupfind_ctx_candidates_walk(dupfind_ctx *ctx,
+                                            unsigned threads,
+                                            const uint32_t *rank,
+                                            dupfind_results **out);
+
 /* Keeps the pairs that pass the thresholds of ctx's options, sets their
  * relation and sorts them: Jaccard descending, then name of a, then
  * name of b (bytewise).  Returns: 0 or DUPFIND_ENOMEM. */

@@ -342,8 +342,9 @@ enum { WALK_KEPT = 1, WALK_MAYBE };
 /* DUPFIND_WALK_BY_ID (dupfind.h): the pairs the walk by id can need.
  * LSH ran with join: group[] holds the groups of the sure pairs, and
  * rpairs (representatives) hold every pair kept between two groups;
- * the pairs it left out lie within a group.  In id order, each document
- * j is tried against the earlier ones that may be kept: those surely
+ * the pairs it left out lie within a group.  In the walk's order (by
+ * rank when given, else by id), each document j is tried against the
+ * earlier ones that may be kept: those surely
  * kept (no pair with an earlier one that may be kept) and those that
  * may be (their pairs with such are uncertain, or with ones that may be
  * kept): in its own group by looking for the pair (walk_pair), in the
@@ -355,7 +356,8 @@ enum { WALK_KEPT = 1, WALK_MAYBE };
  * (a group too tangled for this to pay), else 0 or DUPFIND_ENOMEM. */
 static int walk_by_id(const walk_env *e, const unsigned char *active,
                       uint32_t *group, const uint64_t *rpairs,
-                      size_t nrpairs, dupfind_results *res)
+                      size_t nrpairs, const uint32_t *rank,
+                      dupfind_results *res)
 {
     const dupfind_ctx *c = e->c;
     uint32_t n = c->n, d, *off = NULL, *adj = NULL;
@@ -365,6 +367,7 @@ static int walk_by_id(const walk_env *e, const unsigned char *active,
     uint32_t *head_g = NULL, *tail_g = NULL, *next_g = NULL;
     uint32_t *head_r = NULL, *tail_r = NULL, *next_r = NULL;
     unsigned char *state = NULL;
+    uint32_t *order = NULL, x;
     uint64_t *found = NULL, tries = 0, budget = WALK_TRIES_MIN;
     size_t nfound = 0, capfound = 0, i;
     dupfind_pair p;
@@ -380,9 +383,13 @@ static int walk_by_id(const walk_env *e, const unsigned char *active,
     tail_r = malloc((n ? n : 1) * sizeof(*tail_r));
     next_r = malloc((n ? n : 1) * sizeof(*next_r));
     state = calloc(n ? n : 1, 1);
+    order = malloc((n ? n : 1) * sizeof(*order));
     if (!off || !adj || !head_g || !tail_g || !next_g || !head_r ||
-        !tail_r || !next_r || !state)
+        !tail_r || !next_r || !state || !order)
         goto cleanup;
+    /* The walk's order: by rank when given, else by id. */
+    for (d = 0; d < n; d++)
+        order[rank ? rank[d] : d] = d;
     /* rpairs between two groups, as adjacency lists of representatives
      * (off[r] .. off[r + 1] in adj; pairs within a group are looked for
      * again, since LSH left some of them out). */
@@ -414,41 +421,45 @@ static int walk_by_id(const walk_env *e, const unsigned char *active,
     }
     if (c->walk_tries)
         budget = c->walk_tries;
-    for (d = 0; d < n; d++) {
-        uint32_t r = rep_of(e, d), g, x, t;
+    for (x = 0; x < n; x++) {
+        uint32_t r, g, y, t, a;
         unsigned char st = WALK_KEPT;
-        uint32_t a;
 
+        d = order[x];
         if (!active[d])
             continue;
+        r = rep_of(e, d);
         g = group ? ufs_find(group, r) : r;
         /* Its own group: look for each pair. */
-        for (x = head_g[g]; x != WALK_NONE && st; x = next_g[x]) {
+        for (y = head_g[g]; y != WALK_NONE && st; y = next_g[y]) {
+            uint32_t lo = y < d ? y : d, hi = y < d ? d : y;
+
             if (++tries > budget) {
                 rc = 1;
                 goto cleanup;
             }
-            if (!walk_pair(e, x, d, 0, &p))
+            if (!walk_pair(e, lo, hi, 0, &p))
                 continue;
             if (DF_GROW(found, capfound, nfound + 1) < 0)
                 goto cleanup;
-            found[nfound++] = (uint64_t)x << 32 | d;
-            st = !p.uncertain && state[x] == WALK_KEPT ? 0 : WALK_MAYBE;
+            found[nfound++] = (uint64_t)lo << 32 | hi;
+            st = !p.uncertain && state[y] == WALK_KEPT ? 0 : WALK_MAYBE;
         }
         /* Other groups: the pairs LSH returned, with each copy that may
          * be kept of the representative met. */
         for (t = off[r]; t < off[r + 1] && st; t++)
-            for (a = head_r[adj[t]]; a != WALK_NONE && a < d && st;
-                 a = next_r[a]) {
+            for (a = head_r[adj[t]]; a != WALK_NONE && st; a = next_r[a]) {
+                uint32_t lo = a < d ? a : d, hi = a < d ? d : a;
+
                 if (++tries > budget) {
                     rc = 1;
                     goto cleanup;
                 }
-                if (!walk_pair(e, a, d, 1, &p))
+                if (!walk_pair(e, lo, hi, 1, &p))
                     continue;        /* not so: LSH returned the pair */
                 if (DF_GROW(found, capfound, nfound + 1) < 0)
                     goto cleanup;
-                found[nfound++] = (uint64_t)a << 32 | d;
+                found[nfound++] = (uint64_t)lo << 32 | hi;
                 st = !p.uncertain && state[a] == WALK_KEPT ? 0 : WALK_MAYBE;
             }
         state[d] = st;
@@ -484,12 +495,13 @@ cleanup:
     free(tail_r);
     free(next_r);
     free(state);
+    free(order);
     free(found);
     return rc;
 }
 
-int dupfind_ctx_candidates_flags(dupfind_ctx *c, unsigned threads,
-                                 unsigned flags, dupfind_results **out)
+static int candidates(dupfind_ctx *c, unsigned threads, unsigned flags,
+                      const uint32_t *rank, dupfind_results **out)
 {
     twins tw;
     dupfind_results *res;
@@ -564,7 +576,7 @@ int dupfind_ctx_candidates_flags(dupfind_ctx *c, unsigned threads,
             goto cleanup;
         for (i = 0; i < TWIN_CACHE; i++)
             e.cache[i].key = UINT64_MAX;
-        rc = walk_by_id(&e, active, group, pairs, npairs, res);
+        rc = walk_by_id(&e, active, group, pairs, npairs, rank, res);
         free(e.cache);
         free(group);
         group = NULL;
@@ -574,8 +586,9 @@ int dupfind_ctx_candidates_flags(dupfind_ctx *c, unsigned threads,
             res->copies = tw.twins;
             goto done;
         }
-        /* Too tangled: all the pairs, with copies as a settled star. */
-        flags = DUPFIND_STAR_COPIES | DUPFIND_STAR_SETTLED;
+        /* Too tangled: all the pairs, with copies as a settled star
+         * when the walk is by id. */
+        flags = rank ? 0 : DUPFIND_STAR_COPIES | DUPFIND_STAR_SETTLED;
         filter.join = 0;
         filter.skips = NULL;
         filter.groups = NULL;
@@ -617,6 +630,38 @@ cleanup:
     free(group);
     free(pairs);
     return rc;
+}
+
+int dupfind_ctx_candidates_flags(dupfind_ctx *c, unsigned threads,
+                                 unsigned flags, dupfind_results **out)
+{
+    return candidates(c, threads, flags, NULL, out);
+}
+
+int dupfind_ctx_candidates_walk(dupfind_ctx *c, unsigned threads,
+                                const uint32_t *rank, dupfind_results **out)
+{
+    uint32_t i;
+    unsigned char *seen;
+
+    *out = NULL;
+    if (rank) {
+        /* A permutation, or the walk would skip documents. */
+        if (!(seen = calloc(c->n ? c->n : 1, 1))) {
+            snprintf(c->errmsg, sizeof(c->errmsg), "%s",
+                     dupfind_strerror(DUPFIND_ENOMEM));
+            return DUPFIND_ENOMEM;
+        }
+        for (i = 0; i < c->n && rank[i] < c->n && !seen[rank[i]]; i++)
+            seen[rank[i]] = 1;
+        free(seen);
+        if (i < c->n) {
+            snprintf(c->errmsg, sizeof(c->errmsg),
+                     "rank is not a permutation of the documents");
+            return DUPFIND_EINVAL;
+        }
+    }
+    return candidates(c, threads, DUPFIND_WALK_BY_ID, rank, out);
 }
 
 int dupfind_ctx_candidates(dupfind_ctx *c, dupfind_results **out)

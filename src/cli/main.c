@@ -347,8 +347,8 @@ static void count_load(run_state *r, uint32_t id)
  * every pair is scored exactly, or the text format shows members' own
  * pairs.  --clusters needs no pair within a cluster found already
  * (DUPFIND_CLUSTERS_ONLY).  --unique and --duplicates walk documents in
- * input order, and need only the pairs of each document with earlier
- * ones it may keep (DUPFIND_WALK_BY_ID), with --keep=first. */
+ * --keep order, and need only the pairs of each document with earlier
+ * ones it may keep (DUPFIND_WALK_BY_ID, dupfind_ctx_candidates_walk). */
 static unsigned star_flags(const cli_options *o, int filtered)
 {
     if (filtered || o->write_baseline || o->verify == VERIFY_EXACT ||
@@ -356,8 +356,7 @@ static unsigned star_flags(const cli_options *o, int filtered)
         return 0;
     if (o->mode == MODE_CLUSTERS)
         return DUPFIND_STAR_COPIES | DUPFIND_CLUSTERS_ONLY;
-    if ((o->mode == MODE_UNIQUE || o->mode == MODE_DUPLICATES) &&
-        o->keep == KEEP_FIRST)
+    if (o->mode == MODE_UNIQUE || o->mode == MODE_DUPLICATES)
         return DUPFIND_WALK_BY_ID;
     return 0;
 }
@@ -731,6 +730,7 @@ int main(int argc, char **argv)
     baseline *accepted = NULL;
     const dupfind_pair **all = NULL, **shown = NULL;
     uint32_t *rank = NULL;
+    unsigned flags;
     size_t nall = 0, nshown = 0;
     int closed = 0;
     double t[5] = { 0, 0, 0, 0, 0 };
@@ -846,9 +846,16 @@ int main(int argc, char **argv)
 
     t[1] = now();
     progress_phase(&r.prog, "candidates");
-    rc = dupfind_ctx_candidates_flags(
-        r.ctx, opt.jobs ? opt.jobs : reader_default_jobs(),
-        star_flags(&opt, accepted != NULL), &res);
+    flags = star_flags(&opt, accepted != NULL);
+    if (flags != DUPFIND_WALK_BY_ID)
+        rc = dupfind_ctx_candidates_flags(
+            r.ctx, opt.jobs ? opt.jobs : reader_default_jobs(), flags, &res);
+    else if (keep_ranks(&rank, &opt, r.ctx, reader_locs(r.rd)) < 0)
+        rc = DUPFIND_ENOMEM;
+    else
+        rc = dupfind_ctx_candidates_walk(
+            r.ctx, opt.jobs ? opt.jobs : reader_default_jobs(),
+            opt.keep == KEEP_FIRST ? NULL : rank, &res);
     r.candidates = dupfind_results_count(res);
     r.copies = dupfind_results_copies(res);
     t[2] = now();
@@ -867,7 +874,7 @@ int main(int argc, char **argv)
         all = pair_list(res);
         shown = pair_list(res);
         if (!all || !shown ||
-            (groups &&
+            (groups && !rank &&
              keep_ranks(&rank, &opt, r.ctx, reader_locs(r.rd)) < 0) ||
             (accepted && baseline_filter(accepted, r.ctx, reader_locs(r.rd),
                                          shown, &nshown, &r.accepted) < 0))
