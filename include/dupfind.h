@@ -369,8 +369,9 @@ DUPFIND_API int dupfind_ctx_candidates_threads(dupfind_ctx *ctx,
  * without the flag (provided pairs that are not uncertain keep their
  * estimates), and the pairs returned do not depend on the thread
  * count.  When groups are so tangled that this would try more than
- * about 32 pairs per document, all pairs are returned as with
- * DUPFIND_STAR_COPIES | DUPFIND_STAR_SETTLED.  Only alone. */
+ * 4 M pairs plus 16 per document and 4 per pair found by LSH, all pairs
+ * are returned as with DUPFIND_STAR_COPIES | DUPFIND_STAR_SETTLED.
+ * Only alone. */
 #define DUPFIND_WALK_BY_ID 8u
 
 /* dupfind_ctx_candidates_threads() with flags (above; 0: the same).

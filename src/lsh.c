@@ -719,9 +719,7 @@ static int emit_joining(lsh_job *job, lsh_worker *w, lsh_queue *q,
         int all = 1;
 
         for (y = x + 1; y < j; y++) {
-            uint32_t b = (uint32_t)mem[y];
-
-            uint32_t rb = ufs_find(job->parent, b);
+            uint32_t b = (uint32_t)mem[y], rb = ufs_find(job->parent, b);
 
             /* a's root moves when a join links it under another. */
             if (rb == ra || rb == (ra = ufs_find(job->parent, a)))

@@ -333,9 +333,13 @@ static int walk_pair(const walk_env *e, uint32_t i, uint32_t j, int met,
     return 1;
 }
 
-/* Pairs per active document the walk may try before it gives up. */
-#define WALK_TRIES_PER_DOC 64
+/* Tries the walk may make before it gives up: so many, plus so many
+ * per active document and per pair LSH returned (running LSH again for
+ * all pairs costs more than that).  /usr/share (24,004 files, tangled
+ * by licence headers) needs 2.7 M: 112 a document, 3 a pair. */
 #define WALK_TRIES_MIN (1u << 22)
+#define WALK_TRIES_PER_DOC 16
+#define WALK_TRIES_PER_PAIR 4
 
 enum { WALK_KEPT = 1, WALK_MAYBE };
 
@@ -368,7 +372,8 @@ static int walk_by_id(const walk_env *e, const unsigned char *active,
     uint32_t *head_r = NULL, *tail_r = NULL, *next_r = NULL;
     unsigned char *state = NULL;
     uint32_t *order = NULL, x;
-    uint64_t *found = NULL, tries = 0, budget = WALK_TRIES_MIN;
+    uint64_t *found = NULL, tries = 0;
+    uint64_t budget = WALK_TRIES_MIN + (uint64_t)WALK_TRIES_PER_PAIR * nrpairs;
     size_t nfound = 0, capfound = 0, i;
     dupfind_pair p;
     int rc = DUPFIND_ENOMEM;
