@@ -568,11 +568,30 @@ static int candidates(dupfind_ctx *c, unsigned threads, unsigned flags,
     filter.weight = tw.rep ? tw.weight : NULL;
     filter.join = (flags & (DUPFIND_CLUSTERS_ONLY | DUPFIND_WALK_BY_ID)) != 0;
     filter.skips = flags & DUPFIND_WALK_BY_ID ? skips : NULL;
-    filter.groups = flags & DUPFIND_WALK_BY_ID ? &group : NULL;
+    filter.groups = flags & (DUPFIND_WALK_BY_ID | DUPFIND_CLUSTERS_ONLY)
+                        ? &group
+                        : NULL;
     if ((rc = lsh_candidates_filter(c->sig, k, c->n, lead ? lead : active,
                                     conf, nconf, c->opts.seed, &filter,
                                     threads, &pairs, &npairs)) < 0)
         goto cleanup;
+    if ((flags & DUPFIND_CLUSTERS_ONLY) && group) {
+        /* An uncertain pair found before its two were joined cannot
+         * change the clusters once they are: it would only be read
+         * again for nothing. */
+        size_t w = 0;
+
+        for (i = 0; i < npairs; i++) {
+            uint32_t a = (uint32_t)(pairs[i] >> 32), b = (uint32_t)pairs[i];
+            dupfind_pair p;
+
+            if (ufs_find(group, a) == ufs_find(group, b) &&
+                estimate_pair(c, a, b, &p) && p.uncertain)
+                continue;
+            pairs[w++] = pairs[i];
+        }
+        npairs = w;
+    }
     if (flags & DUPFIND_WALK_BY_ID) {
         walk_env e = { c, &tw, conf, nconf, skips, NULL };
 

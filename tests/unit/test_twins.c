@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "cluster.h"
 #include "ctx.h"
 #include "twins.h"
 #include "test_util.h"
@@ -37,20 +38,28 @@ static void text_word(text *t, uint64_t w)
     t->n += (size_t)len;
 }
 
-/* n words of a vocabulary of 50,000 from seed; every `every`-th word
- * (0: none) replaced by one of its own. */
-static void make_text(text *t, uint64_t seed, size_t n, size_t every)
+/* Words lo .. hi - 1 of a sequence from seed over a vocabulary of
+ * 50,000; every `every`-th word (0: none) replaced by one of its own. */
+static void text_words(text *t, uint64_t seed, size_t lo, size_t hi,
+                       size_t every)
 {
     test_rng r = { seed };
     size_t i;
 
     t->n = 0;
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < hi; i++) {
         uint64_t w = rng_below(&r, 50000);
 
-        text_word(t, every && i % every == every - 1 ? 900000 + seed * 1000 + i
-                                                      : w);
+        if (i >= lo)
+            text_word(t, every && i % every == every - 1
+                             ? 900000 + seed * 1000 + i
+                             : w);
     }
+}
+
+static void make_text(text *t, uint64_t seed, size_t n, size_t every)
+{
+    text_words(t, seed, 0, n, every);
 }
 
 static dupfind_ctx *new_ctx(void)
@@ -602,6 +611,84 @@ static void test_walk_by_id(void **state)
     dupfind_ctx_free(ctx);
 }
 
+/* DUPFIND_CLUSTERS_ONLY returns no uncertain pair of two documents that
+ * its sure pairs join (it could only be read again for nothing): with
+ * B a text, A its last three quarters and C its first three, A-B and
+ * B-C are sure and A-C (J = 1/2) uncertain, and all three meet in the
+ * same buckets.  The clusters stay those of every pair. */
+static void test_clusters_only_no_rereads(void **state)
+{
+    dupfind_options o;
+    dupfind_ctx *ctx = NULL;
+    dupfind_doc *doc;
+    dupfind_results *full, *only;
+    text t = { 0 };
+    char err[256];
+    uint32_t *c1, *c2, n1, n2, n, i;
+    size_t j, within = 0, uncertain = 0;
+    unsigned threads;
+
+    (void)state;
+    dupfind_options_init(&o);
+    o.containment = 0;
+    assert_int_equal(dupfind_ctx_new(&ctx, &o, err, sizeof(err)), 0);
+    assert_int_equal(dupfind_doc_new(&doc, ctx), 0);
+    for (i = 0; i < 30; i++) {
+        text_words(&t, 100 + i, 100, 400, 0);     /* A */
+        add_text(ctx, doc, &t);
+        text_words(&t, 100 + i, 0, 400, 0);       /* B */
+        add_text(ctx, doc, &t);
+        text_words(&t, 100 + i, 0, 300, 0);       /* C */
+        add_text(ctx, doc, &t);
+    }
+    n = ctx->n;
+    c1 = malloc(n * sizeof(*c1));
+    c2 = malloc(n * sizeof(*c2));
+    assert_true(c1 && c2);
+    full = selected_on(ctx, 1, 0);
+    assert_int_equal(dupfind_results_clusters(full, n, c1, &n1), 0);
+    for (j = 0; j < dupfind_results_count(full); j++)
+        uncertain += dupfind_results_pair(full, j)->uncertain;
+    for (threads = 1; threads <= 2; threads++) {
+        union_find uf;
+
+        assert_int_equal(dupfind_ctx_candidates_flags(
+                             ctx, threads, DUPFIND_CLUSTERS_ONLY, &only),
+                         0);
+        assert_int_equal(uf_init(&uf, n), 0);
+        for (j = 0; j < dupfind_results_count(only); j++) {
+            const dupfind_pair *p = dupfind_results_pair(only, j);
+
+            if (!p->uncertain)
+                uf_union(&uf, p->a, p->b);
+        }
+        for (j = 0; j < dupfind_results_count(only); j++) {
+            const dupfind_pair *p = dupfind_results_pair(only, j);
+
+            if (p->uncertain)
+                within += uf_find(&uf, p->a) == uf_find(&uf, p->b);
+        }
+        uf_release(&uf);
+        assert_int_equal(dupfind_results_select(only, ctx), 0);
+        assert_int_equal(dupfind_results_clusters(only, n, c2, &n2), 0);
+        assert_int_equal(n1, n2);
+        assert_memory_equal(c1, c2, n * sizeof(*c1));
+        print_message("%u threads: %zu pairs (%zu with every pair, %zu of "
+                      "them uncertain)\n", threads,
+                      dupfind_results_count(only),
+                      dupfind_results_count(full), uncertain);
+        dupfind_results_free(only);
+    }
+    assert_true(uncertain >= 10);
+    assert_int_equal(within, 0);
+    dupfind_results_free(full);
+    free(c1);
+    free(c2);
+    free(t.s);
+    dupfind_doc_free(doc);
+    dupfind_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -610,6 +697,7 @@ int main(void)
         cmocka_unit_test(test_twins_count_against_cap),
         cmocka_unit_test(test_twins_star),
         cmocka_unit_test(test_walk_by_id),
+        cmocka_unit_test(test_clusters_only_no_rereads),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
