@@ -341,15 +341,16 @@ static void count_load(run_state *r, uint32_t id)
     r->kept += reader_kept(r->rd, id, &n) != NULL;
 }
 
-/* Whether copies of one text need their pairs with the first copy only
- * (dupfind.h, DUPFIND_STAR_COPIES): when the output groups documents,
- * never when pairs are listed, written to or filtered by a baseline,
- * every pair is scored exactly, or the text format shows members' own
- * pairs.  --clusters needs no pair within a cluster found already
- * (DUPFIND_CLUSTERS_ONLY).  --unique and --duplicates walk documents in
- * --keep order, and need only the pairs of each document with earlier
- * ones it may keep (DUPFIND_WALK_BY_ID, dupfind_ctx_candidates_walk). */
-static unsigned star_flags(const cli_options *o, int filtered)
+/* Which pairs the output needs (dupfind.h, dupfind_ctx_candidates_flags):
+ * all of them when pairs are listed, written to or filtered by a
+ * baseline, every pair is scored exactly, or the text format shows
+ * members' own pairs.  --clusters needs a copy's pairs with the first
+ * copy only (DUPFIND_STAR_COPIES) and no pair within a cluster found
+ * already (DUPFIND_CLUSTERS_ONLY).  --unique and --duplicates walk
+ * documents in --keep order, and need only the pairs of each document
+ * with earlier ones it may keep (DUPFIND_WALK_BY_ID,
+ * dupfind_ctx_candidates_walk). */
+static unsigned grouping_flags(const cli_options *o, int filtered)
 {
     if (filtered || o->write_baseline || o->verify == VERIFY_EXACT ||
         o->format == FORMAT_TEXT)
@@ -846,7 +847,7 @@ int main(int argc, char **argv)
 
     t[1] = now();
     progress_phase(&r.prog, "candidates");
-    flags = star_flags(&opt, accepted != NULL);
+    flags = grouping_flags(&opt, accepted != NULL);
     if (flags != DUPFIND_WALK_BY_ID)
         rc = dupfind_ctx_candidates_flags(
             r.ctx, opt.jobs ? opt.jobs : reader_default_jobs(), flags, &res);
