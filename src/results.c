@@ -152,8 +152,30 @@ static uint32_t copies_in(const twins *tw, const unsigned char *whole,
 
 typedef struct {
     uint64_t key;           /* ra << 32 | rb, or UINT64_MAX: empty */
+    int kept;               /* the pair is kept (walk_pair) */
     dupfind_pair p;         /* estimate_pair(ra, rb) */
 } twin_cached;
+
+/* TWIN_CACHE empty entries (malloc'd), or NULL. */
+static twin_cached *twin_cache_new(void)
+{
+    twin_cached *cache = malloc(TWIN_CACHE * sizeof(*cache));
+    size_t i;
+
+    for (i = 0; cache && i < TWIN_CACHE; i++)
+        cache[i].key = UINT64_MAX;
+    return cache;
+}
+
+/* The entry of pair (ra, rb) of representatives: its own when its key
+ * is ra << 32 | rb, else the one to overwrite. */
+static twin_cached *twin_cache_slot(twin_cached *cache, uint32_t ra,
+                                    uint32_t rb)
+{
+    uint64_t rk = (uint64_t)ra << 32 | rb;
+
+    return &cache[(rk * 0x9E3779B97F4A7C15ULL) >> 52];
+}
 
 /* Candidate pairs of every document from those of the representatives
  * (twins.h): pair (a, b), a < b, is scored as estimate_pair(rep(a),
@@ -219,7 +241,7 @@ static int expand_twins(const dupfind_ctx *c, const twins *tw,
                            flags);
     keys = malloc((total ? total : 1) * sizeof(*keys));
     tmp = malloc((total ? total : 1) * sizeof(*tmp));
-    cache = malloc(TWIN_CACHE * sizeof(*cache));
+    cache = twin_cache_new();
     if (!keys || !tmp || !cache)
         goto cleanup;
     for (i = 0; i < nrpairs; i++) {
@@ -247,12 +269,10 @@ static int expand_twins(const dupfind_ctx *c, const twins *tw,
     if (n && !(res->pairs = malloc(n * sizeof(*res->pairs))))
         goto cleanup;
     res->cap = n;
-    for (i = 0; i < TWIN_CACHE; i++)
-        cache[i].key = UINT64_MAX;
     for (i = 0; i < n; i++) {
         uint32_t a = (uint32_t)(keys[i] >> 32), b = (uint32_t)keys[i];
         uint64_t rk = (uint64_t)tw->rep[a] << 32 | tw->rep[b];
-        twin_cached *e = &cache[(rk * 0x9E3779B97F4A7C15ULL) >> 52];
+        twin_cached *e = twin_cache_slot(cache, tw->rep[a], tw->rep[b]);
         dupfind_pair *out = &res->pairs[res->n++];
 
         if (e->key != rk) {
@@ -286,11 +306,7 @@ typedef struct {
     const lsh_config *conf;
     unsigned nconf;
     lsh_skipped *const *skips;    /* as LSH left them */
-    struct walk_cached {
-        uint64_t key;             /* ri << 32 | rj, UINT64_MAX: empty */
-        int kept;
-        dupfind_pair p;
-    } *cache;                     /* TWIN_CACHE of them */
+    twin_cached *cache;           /* of representatives' pairs */
 } walk_env;
 
 static uint32_t rep_of(const walk_env *e, uint32_t d)
@@ -311,8 +327,7 @@ static int walk_pair(const walk_env *e, uint32_t i, uint32_t j, int met,
 {
     uint32_t ri = rep_of(e, i), rj = rep_of(e, j);
     uint64_t rk = (uint64_t)ri << 32 | rj;
-    struct walk_cached *slot =
-        &e->cache[(rk * 0x9E3779B97F4A7C15ULL) >> 52];
+    twin_cached *slot = twin_cache_slot(e->cache, ri, rj);
     unsigned k = e->c->opts.num_perm;
 
     /* A pair cached as not kept was not known met: met pairs are kept. */
@@ -596,10 +611,8 @@ static int candidates(dupfind_ctx *c, unsigned threads, unsigned flags,
         walk_env e = { c, &tw, conf, nconf, skips, NULL };
 
         rc = DUPFIND_ENOMEM;
-        if (!(e.cache = malloc(TWIN_CACHE * sizeof(*e.cache))))
+        if (!(e.cache = twin_cache_new()))
             goto cleanup;
-        for (i = 0; i < TWIN_CACHE; i++)
-            e.cache[i].key = UINT64_MAX;
         rc = walk_by_id(&e, active, group, pairs, npairs, rank, res);
         free(e.cache);
         free(group);
