@@ -133,7 +133,8 @@ int dupfind_ctx_new(dupfind_ctx **out, const dupfind_options *opts,
         c->opts.rows = c->opts.num_perm / c->opts.bands;
     }
     c->kernel = sketch_select(opts->simd, &c->kernel_name);
-    if (!c->kernel) {
+    c->merge = sketch_merge_select(opts->simd);
+    if (!c->kernel || !c->merge) {
         free(c);
         return fail(errbuf, errbuf_len, DUPFIND_EINVAL,
                     "SIMD level not supported by this build or CPU");

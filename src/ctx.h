@@ -14,6 +14,7 @@ struct dupfind_ctx {
     sketch_params sp;         /* MinHash hash functions */
     sketch_fn kernel;         /* chosen MinHash kernel */
     const char *kernel_name;  /* its name */
+    verify_merge_fn merge;    /* merge kernel of exact scoring, same level */
     uint64_t token_seed;      /* seed of token hashes */
     uint64_t shingle_seed;    /* seed of shingle hashes */
 
@@ -99,6 +100,7 @@ struct dupfind_results {
     dupfind_pair *pairs;      /* the pairs */
     size_t n, cap;            /* count, capacity */
     uint32_t copies;          /* documents banded as an earlier copy */
+    verify_merge_fn merge;    /* the context's merge kernel */
 };
 
 #endif

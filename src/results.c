@@ -550,6 +550,7 @@ static int candidates(dupfind_ctx *c, unsigned threads, unsigned flags,
     active = malloc(c->n ? c->n : 1);
     if (!res || !active)
         goto cleanup;
+    res->merge = c->merge;
     /* A document without a single word has no shingle to compare. */
     for (i = 0; i < c->n; i++)
         active[i] = c->shingles[i] > 0;
@@ -908,8 +909,9 @@ int dupfind_results_set_exact(dupfind_results *res, size_t i,
     if (!res || i >= res->n)
         return DUPFIND_EINVAL;
     p = &res->pairs[i];
-    dupfind_similarity_exact(a, na, b, nb, &p->jaccard, &p->a_in_b,
-                             &p->b_in_a);
+    verify_from_counts(p, (double)verify_intersect_with(res->merge, a, na,
+                                                        b, nb),
+                       (double)na, (double)nb);
     p->exact = 1;
     p->uncertain = 0;
     return 0;

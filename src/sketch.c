@@ -55,36 +55,45 @@ unsigned sketch_equal_slots(const uint32_t *x, const uint32_t *y,
 }
 
 /*
- * The kernels compiled into this build, best first.  The build defines
- * DUPFIND_HAVE_X86_KERNELS / DUPFIND_HAVE_NEON_KERNEL when it compiles
- * the matching sketch_<isa>.c files (never with DUPFIND_NO_SIMD).  need
- * lists every DF_CPU_* feature the kernel's file was compiled for: the
- * compiler may use any of them (-mavx512f implies AVX2, -mavx2 SSE4.1).
+ * The kernels compiled into this build, best first: per level the
+ * MinHash kernel and the merge kernel of exact scoring (verify.h).  The
+ * build defines DUPFIND_HAVE_X86_KERNELS / DUPFIND_HAVE_NEON_KERNEL when
+ * it compiles the matching sketch_<isa>.c and merge_<isa>.c files (never
+ * with DUPFIND_NO_SIMD).  need lists every DF_CPU_* feature the kernels'
+ * files were compiled for: the compiler may use any of them (-mavx512f
+ * implies AVX2, -mavx2 SSE4.1).  NEON has no merge kernel of its own
+ * (two 64-bit lanes gain little; not measured on aarch64): it merges
+ * with the scalar one.
  */
 typedef struct {
     dupfind_simd level;
     const char *name;
     sketch_fn fn;
+    verify_merge_fn merge;
     unsigned need;
 } sketch_kernel;
 
 static const sketch_kernel kernels[] = {
 #if defined(DUPFIND_HAVE_X86_KERNELS) && !defined(DUPFIND_NO_SIMD)
     { DUPFIND_SIMD_AVX512, "avx512", sketch_update_avx512,
-      DF_CPU_AVX512F | DF_CPU_AVX2 | DF_CPU_SSE41 },
-    { DUPFIND_SIMD_AVX2, "avx2", sketch_update_avx2,
+      verify_merge_avx512, DF_CPU_AVX512F | DF_CPU_AVX2 | DF_CPU_SSE41 },
+    { DUPFIND_SIMD_AVX2, "avx2", sketch_update_avx2, verify_merge_avx2,
       DF_CPU_AVX2 | DF_CPU_SSE41 },
-    { DUPFIND_SIMD_SSE, "sse", sketch_update_sse, DF_CPU_SSE41 },
+    { DUPFIND_SIMD_SSE, "sse", sketch_update_sse, verify_merge_sse,
+      DF_CPU_SSE41 },
 #endif
 #if defined(DUPFIND_HAVE_NEON_KERNEL) && !defined(DUPFIND_NO_SIMD)
-    { DUPFIND_SIMD_NEON, "neon", sketch_update_neon, DF_CPU_NEON },
+    { DUPFIND_SIMD_NEON, "neon", sketch_update_neon, verify_merge_scalar,
+      DF_CPU_NEON },
 #endif
-    { DUPFIND_SIMD_SCALAR, "scalar", sketch_update_scalar, 0 }
+    { DUPFIND_SIMD_SCALAR, "scalar", sketch_update_scalar,
+      verify_merge_scalar, 0 }
 };
 
 #define NKERNELS (sizeof(kernels) / sizeof(kernels[0]))
 
-sketch_fn sketch_select(dupfind_simd want, const char **name)
+/* The row of the kernels for want (see sketch_select), or NULL. */
+static const sketch_kernel *find_kernel(dupfind_simd want)
 {
     unsigned cpu = df_cpu_features();
     size_t i;
@@ -94,11 +103,24 @@ sketch_fn sketch_select(dupfind_simd want, const char **name)
             continue;
         if ((cpu & kernels[i].need) != kernels[i].need)
             continue;
-        *name = kernels[i].name;
-        return kernels[i].fn;
+        return &kernels[i];
     }
-    *name = "none";
     return NULL;
+}
+
+sketch_fn sketch_select(dupfind_simd want, const char **name)
+{
+    const sketch_kernel *k = find_kernel(want);
+
+    *name = k ? k->name : "none";
+    return k ? k->fn : NULL;
+}
+
+verify_merge_fn sketch_merge_select(dupfind_simd want)
+{
+    const sketch_kernel *k = find_kernel(want);
+
+    return k ? k->merge : NULL;
 }
 
 int sketch_level_compiled(dupfind_simd level)

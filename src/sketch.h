@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "dupfind.h"
+#include "verify.h"
 
 #define SKETCH_EMPTY UINT32_MAX   /* slot value before any shingle */
 
@@ -75,6 +76,11 @@ void sketch_update_neon(const sketch_params *p, uint32_t *sig,
  * "avx2", "avx512" or "neon".  Asks the CPU on every call and keeps no
  * state, so any thread may call it. */
 sketch_fn sketch_select(dupfind_simd want, const char **name);
+
+/* The merge kernel of exact scoring (verify.h) for a SIMD level, chosen
+ * as sketch_select chooses: NULL when that level's kernels are not
+ * compiled in or the CPU does not run them. */
+verify_merge_fn sketch_merge_select(dupfind_simd want);
 
 /* Whether the kernel of level is compiled into this build, whatever the
  * CPU (AUTO and SCALAR: always). */

@@ -7,7 +7,8 @@
  * |A n B| = J (|A| + |B|) / (1 + J), and the containments are
  * |A n B| / |A| and |A n B| / |B|, capped at 1.
  *
- * Exact: a merge of the two sorted distinct-shingle sets.
+ * Exact: a merge of the two sorted distinct-shingle sets (SIMD kernels
+ * compare blocks of values; see verify_merge_fn).
  */
 #ifndef DUPFIND_VERIFY_H
 #define DUPFIND_VERIFY_H
@@ -59,7 +60,31 @@ int verify_sample_rejects(double s, double na, double nb, double t,
 void verify_from_counts(dupfind_pair *p, double inter, double na,
                         double nb);
 
-/* Size of the intersection of two sorted sets. */
+/* A merge kernel: the number of values two sorted sets of distinct
+ * values share, by walking both.  verify_merge_scalar is the reference;
+ * the SIMD ones (merge_<isa>.c, compiled in only on their architecture
+ * and with DUPFIND_SIMD on) compare blocks of values at once and count
+ * the same, and may only be called when the CPU has their instructions:
+ * reach them through sketch_merge_select() (sketch.h). */
+typedef size_t (*verify_merge_fn)(const uint64_t *a, size_t na,
+                                  const uint64_t *b, size_t nb);
+
+size_t verify_merge_scalar(const uint64_t *a, size_t na, const uint64_t *b,
+                           size_t nb);
+size_t verify_merge_sse(const uint64_t *a, size_t na, const uint64_t *b,
+                        size_t nb);
+size_t verify_merge_avx2(const uint64_t *a, size_t na, const uint64_t *b,
+                         size_t nb);
+size_t verify_merge_avx512(const uint64_t *a, size_t na, const uint64_t *b,
+                           size_t nb);
+
+/* Size of the intersection of two sorted sets of distinct values: a set
+ * many times smaller than the other is looked up in it by galloping,
+ * else the two are merged with merge. */
+size_t verify_intersect_with(verify_merge_fn merge, const uint64_t *a,
+                             size_t na, const uint64_t *b, size_t nb);
+
+/* The same with the best merge kernel the CPU runs. */
 size_t verify_intersect(const uint64_t *a, size_t na, const uint64_t *b,
                         size_t nb);
 
