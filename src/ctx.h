@@ -15,6 +15,7 @@ struct dupfind_ctx {
     sketch_fn kernel;         /* chosen MinHash kernel */
     const char *kernel_name;  /* its name */
     verify_merge_fn merge;    /* merge kernel of exact scoring, same level */
+    verify_merge32_fn merge32; /* ... of samples */
     uint64_t token_seed;      /* seed of token hashes */
     uint64_t shingle_seed;    /* seed of shingle hashes */
 

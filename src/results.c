@@ -79,7 +79,7 @@ static int estimate_pair(const dupfind_ctx *c, uint32_t a, uint32_t b,
     sb = c->samp + c->samp_off[b];
     na = verify_sample_prefix(sa, c->samp_n[a], shift);
     nb = verify_sample_prefix(sb, c->samp_n[b], shift);
-    shared = verify_sample_shared(sa, na, sb, nb);
+    shared = verify_sample_shared_with(c->merge32, sa, na, sb, nb);
     if (shift == 0) {
         score_full_sets(c, p, shared);
         return p->uncertain || relation_of(p, t, ct) != DUPFIND_REL_NONE;

@@ -56,7 +56,8 @@ unsigned sketch_equal_slots(const uint32_t *x, const uint32_t *y,
 
 /*
  * The kernels compiled into this build, best first: per level the
- * MinHash kernel and the merge kernel of exact scoring (verify.h).  The
+ * MinHash kernel and the merge kernels of exact scoring and of samples
+ * (verify.h).  The
  * build defines DUPFIND_HAVE_X86_KERNELS / DUPFIND_HAVE_NEON_KERNEL when
  * it compiles the matching sketch_<isa>.c and merge_<isa>.c files (never
  * with DUPFIND_NO_SIMD).  need lists every DF_CPU_* feature the kernels'
@@ -70,24 +71,26 @@ typedef struct {
     const char *name;
     sketch_fn fn;
     verify_merge_fn merge;
+    verify_merge32_fn merge32;
     unsigned need;
 } sketch_kernel;
 
 static const sketch_kernel kernels[] = {
 #if defined(DUPFIND_HAVE_X86_KERNELS) && !defined(DUPFIND_NO_SIMD)
     { DUPFIND_SIMD_AVX512, "avx512", sketch_update_avx512,
-      verify_merge_avx512, DF_CPU_AVX512F | DF_CPU_AVX2 | DF_CPU_SSE41 },
+      verify_merge_avx512, verify_merge32_avx2,
+      DF_CPU_AVX512F | DF_CPU_AVX2 | DF_CPU_SSE41 },
     { DUPFIND_SIMD_AVX2, "avx2", sketch_update_avx2, verify_merge_avx2,
-      DF_CPU_AVX2 | DF_CPU_SSE41 },
+      verify_merge32_avx2, DF_CPU_AVX2 | DF_CPU_SSE41 },
     { DUPFIND_SIMD_SSE, "sse", sketch_update_sse, verify_merge_sse,
-      DF_CPU_SSE41 },
+      verify_merge32_sse, DF_CPU_SSE41 },
 #endif
 #if defined(DUPFIND_HAVE_NEON_KERNEL) && !defined(DUPFIND_NO_SIMD)
     { DUPFIND_SIMD_NEON, "neon", sketch_update_neon, verify_merge_scalar,
-      DF_CPU_NEON },
+      verify_merge32_scalar, DF_CPU_NEON },
 #endif
     { DUPFIND_SIMD_SCALAR, "scalar", sketch_update_scalar,
-      verify_merge_scalar, 0 }
+      verify_merge_scalar, verify_merge32_scalar, 0 }
 };
 
 #define NKERNELS (sizeof(kernels) / sizeof(kernels[0]))
@@ -121,6 +124,13 @@ verify_merge_fn sketch_merge_select(dupfind_simd want)
     const sketch_kernel *k = find_kernel(want);
 
     return k ? k->merge : NULL;
+}
+
+verify_merge32_fn sketch_merge32_select(dupfind_simd want)
+{
+    const sketch_kernel *k = find_kernel(want);
+
+    return k ? k->merge32 : NULL;
 }
 
 int sketch_level_compiled(dupfind_simd level)

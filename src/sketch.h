@@ -82,6 +82,9 @@ sketch_fn sketch_select(dupfind_simd want, const char **name);
  * compiled in or the CPU does not run them. */
 verify_merge_fn sketch_merge_select(dupfind_simd want);
 
+/* The same for the merge of 32-bit samples. */
+verify_merge32_fn sketch_merge32_select(dupfind_simd want);
+
 /* Whether the kernel of level is compiled into this build, whatever the
  * CPU (AUTO and SCALAR: always). */
 int sketch_level_compiled(dupfind_simd level);

@@ -188,20 +188,27 @@ DEFINE_SHARED(u32, uint32_t)
  * O(small * log(large / small)), not O(large). */
 #define GALLOP_RATIO 16
 
-/* Samples (a the smaller): merged when of comparable size (a binary
- * search per value costs some 8 mispredicted steps a value for two
- * samples of 256), else galloped. */
-static size_t shared32(const uint32_t *a, size_t na, const uint32_t *b,
-                       size_t nb)
+size_t verify_sample_shared_with(verify_merge32_fn merge, const uint32_t *a,
+                                 size_t na, const uint32_t *b, size_t nb)
 {
+    if (na > nb)
+        return verify_sample_shared_with(merge, b, nb, a, na);
+    /* A binary search per value cost some 8 mispredicted steps a value
+     * for two samples of 256. */
     return na * GALLOP_RATIO < nb ? looked_up_u32(a, na, b, nb)
-                                  : merged_u32(a, na, b, nb);
+                                  : merge(a, na, b, nb);
 }
 
 size_t verify_sample_shared(const uint32_t *a, size_t na, const uint32_t *b,
                             size_t nb)
 {
-    return na <= nb ? shared32(a, na, b, nb) : shared32(b, nb, a, na);
+    return verify_sample_shared_with(verify_merge32_scalar, a, na, b, nb);
+}
+
+size_t verify_merge32_scalar(const uint32_t *a, size_t na,
+                             const uint32_t *b, size_t nb)
+{
+    return merged_u32(a, na, b, nb);
 }
 
 size_t verify_merge_scalar(const uint64_t *a, size_t na, const uint64_t *b,

@@ -18,6 +18,35 @@
 
 #include "dupfind.h"
 
+/* A merge kernel: the number of values two sorted sets of distinct
+ * values share, by walking both.  verify_merge_scalar is the reference;
+ * the SIMD ones (merge_<isa>.c, compiled in only on their architecture
+ * and with DUPFIND_SIMD on) compare blocks of values at once and count
+ * the same, and may only be called when the CPU has their instructions:
+ * reach them through sketch_merge_select() (sketch.h). */
+typedef size_t (*verify_merge_fn)(const uint64_t *a, size_t na,
+                                  const uint64_t *b, size_t nb);
+
+size_t verify_merge_scalar(const uint64_t *a, size_t na, const uint64_t *b,
+                           size_t nb);
+size_t verify_merge_sse(const uint64_t *a, size_t na, const uint64_t *b,
+                        size_t nb);
+size_t verify_merge_avx2(const uint64_t *a, size_t na, const uint64_t *b,
+                         size_t nb);
+size_t verify_merge_avx512(const uint64_t *a, size_t na, const uint64_t *b,
+                           size_t nb);
+
+/* The same for 32-bit values (samples). */
+typedef size_t (*verify_merge32_fn)(const uint32_t *a, size_t na,
+                                    const uint32_t *b, size_t nb);
+
+size_t verify_merge32_scalar(const uint32_t *a, size_t na,
+                             const uint32_t *b, size_t nb);
+size_t verify_merge32_sse(const uint32_t *a, size_t na, const uint32_t *b,
+                          size_t nb);
+size_t verify_merge32_avx2(const uint32_t *a, size_t na, const uint32_t *b,
+                           size_t nb);
+
 /* Standard errors of the confidence interval that marks a pair as
  * uncertain. */
 #define VERIFY_Z 2.5
@@ -40,7 +69,12 @@ void verify_estimate(dupfind_pair *p, const uint32_t *sa,
  * shift: those below 2^(32 - shift), a prefix. */
 size_t verify_sample_prefix(const uint32_t *s, size_t n, unsigned shift);
 
-/* Values two sorted distinct samples share. */
+/* Values two sorted distinct samples share: merged with merge, or
+ * galloped when one is many times smaller. */
+size_t verify_sample_shared_with(verify_merge32_fn merge, const uint32_t *a,
+                                 size_t na, const uint32_t *b, size_t nb);
+
+/* The same with the scalar merge. */
 size_t verify_sample_shared(const uint32_t *a, size_t na, const uint32_t *b,
                             size_t nb);
 
@@ -59,24 +93,6 @@ int verify_sample_rejects(double s, double na, double nb, double t,
 /* Scores from an intersection size and the two set sizes. */
 void verify_from_counts(dupfind_pair *p, double inter, double na,
                         double nb);
-
-/* A merge kernel: the number of values two sorted sets of distinct
- * values share, by walking both.  verify_merge_scalar is the reference;
- * the SIMD ones (merge_<isa>.c, compiled in only on their architecture
- * and with DUPFIND_SIMD on) compare blocks of values at once and count
- * the same, and may only be called when the CPU has their instructions:
- * reach them through sketch_merge_select() (sketch.h). */
-typedef size_t (*verify_merge_fn)(const uint64_t *a, size_t na,
-                                  const uint64_t *b, size_t nb);
-
-size_t verify_merge_scalar(const uint64_t *a, size_t na, const uint64_t *b,
-                           size_t nb);
-size_t verify_merge_sse(const uint64_t *a, size_t na, const uint64_t *b,
-                        size_t nb);
-size_t verify_merge_avx2(const uint64_t *a, size_t na, const uint64_t *b,
-                         size_t nb);
-size_t verify_merge_avx512(const uint64_t *a, size_t na, const uint64_t *b,
-                           size_t nb);
 
 /* Size of the intersection of two sorted sets of distinct values: a set
  * many times smaller than the other is looked up in it by galloping,

@@ -1,8 +1,9 @@
 /*
- * test_merge_simd.c - every merge kernel of exact scoring that this
- * build has and this CPU runs (verify.h, merge_<isa>.c) must count the
- * values two sorted sets share exactly as the scalar reference does,
- * and both must agree with a count by binary search.
+ * test_merge_simd.c - every merge kernel that this build has and this
+ * CPU runs (verify.h, merge_<isa>.c: 64-bit shingle sets, 32-bit
+ * samples) must count the values two sorted sets share exactly as the
+ * scalar reference does, and both must agree with a count by binary
+ * search.
  *
  * The kernels are reached through sketch_merge_select(), level by level.
  * Sets are allocated at their exact size, so a read past either end is
@@ -11,7 +12,8 @@
  * that interleave, sets wholly before or after each other, values with
  * the top bit set (an unsigned order mistaken for a signed one), runs
  * of consecutive values, and large sets with size ratios up to 20 (past
- * the galloping ratio, through verify_intersect_with).
+ * the galloping ratio, through verify_intersect_with).  The 32-bit
+ * kernels get the low halves of the same sets.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -38,6 +40,7 @@ static const dupfind_simd levels[] = {
 /* The kernels this build and CPU have, filled by setup. */
 static struct {
     verify_merge_fn fn;
+    verify_merge32_fn fn32;
     const char *name;
 } kern[COUNT(levels)];
 static size_t nkern;
@@ -53,11 +56,14 @@ static int setup(void **state)
     for (i = 0; i < COUNT(levels); i++) {
         const char *name = NULL;
         verify_merge_fn fn = sketch_merge_select(levels[i]);
+        verify_merge32_fn fn32 = sketch_merge32_select(levels[i]);
 
         /* Exactly the levels whose MinHash kernel runs here. */
         assert_true((fn != NULL) == (sketch_select(levels[i], &name) != NULL));
+        assert_true((fn != NULL) == (fn32 != NULL));
         if (fn) {
             kern[nkern].fn = fn;
+            kern[nkern].fn32 = fn32;
             kern[nkern].name = name;
             nkern++;
         }
@@ -99,8 +105,63 @@ static size_t shared_by_search(const uint64_t *a, size_t na,
     return n;
 }
 
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+    return a < b ? -1 : a > b;
+}
+
+/* The low halves of v[0 .. n), sorted, without repeats, in a block of
+ * their exact size; *m gets their number. */
+static uint32_t *low_halves(const uint64_t *v, size_t n, size_t *m)
+{
+    uint32_t *t = malloc(n ? n * sizeof(*t) : 1), *out;
+    size_t i, w = 0;
+
+    assert_non_null(t);
+    for (i = 0; i < n; i++)
+        t[i] = (uint32_t)v[i];
+    qsort(t, n, sizeof(*t), cmp_u32);
+    for (i = 0; i < n; i++)
+        if (w == 0 || t[w - 1] != t[i])
+            t[w++] = t[i];
+    out = malloc(w ? w * sizeof(*out) : 1);
+    assert_non_null(out);
+    if (w)
+        memcpy(out, t, w * sizeof(*out));
+    free(t);
+    *m = w;
+    return out;
+}
+
+/* The 32-bit kernels on the low halves of a and b (samples). */
+static void check32(const uint64_t *a, size_t na, const uint64_t *b,
+                    size_t nb)
+{
+    size_t ma, mb, want = 0, i, k;
+    uint32_t *sa = low_halves(a, na, &ma), *sb = low_halves(b, nb, &mb);
+
+    for (i = 0; i < ma; i++)
+        want += bsearch(&sa[i], sb, mb, sizeof(*sb), cmp_u32) != NULL;
+    for (k = 0; k < nkern; k++) {
+        size_t ab = kern[k].fn32(sa, ma, sb, mb);
+        size_t ba = kern[k].fn32(sb, mb, sa, ma);
+
+        if (ab != want || ba != want)
+            fail_msg("%s (32-bit): %zu and %zu shared, want %zu (sizes "
+                     "%zu, %zu)", kern[k].name, ab, ba, want, ma, mb);
+        assert_int_equal(verify_sample_shared_with(kern[k].fn32, sa, ma, sb,
+                                                   mb), want);
+    }
+    assert_int_equal(verify_sample_shared(sb, mb, sa, ma), want);
+    free(sa);
+    free(sb);
+}
+
 /* Copies of a and b at their exact sizes, through every kernel, both
- * orders; and through verify_intersect_with (galloping when skewed). */
+ * orders; and through verify_intersect_with (galloping when skewed);
+ * then their low halves through the 32-bit kernels. */
 static void check(const uint64_t *a, size_t na, const uint64_t *b,
                   size_t nb)
 {
@@ -126,6 +187,7 @@ static void check(const uint64_t *a, size_t na, const uint64_t *b,
     assert_int_equal(verify_intersect(cb, nb, ca, na), want);
     free(ca);
     free(cb);
+    check32(a, na, b, nb);
 }
 
 /* Sets of na and nb random values, about share of the smaller in both;
