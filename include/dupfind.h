@@ -205,6 +205,17 @@ DUPFIND_API void dupfind_doc_sample(const dupfind_doc *doc,
                                     const uint32_t **out, size_t *count,
                                     unsigned *shift);
 
+/* For reading a document again only for its shingles, as exact scoring
+ * does (on nonzero; off 0, the default): from the next reset on, the
+ * builder collects the shingles in an array sorted once at the end,
+ * which costs less than the hash set when only the sorted set is
+ * wanted, and computes neither signature nor sample.
+ * dupfind_doc_shingles and dupfind_doc_shingle_count give what they
+ * give otherwise; dupfind_doc_signature gives an empty signature (every
+ * slot UINT32_MAX), dupfind_doc_sample no value, and such a document
+ * must not be added to a corpus. */
+DUPFIND_API void dupfind_doc_shingles_only(dupfind_doc *doc, int on);
+
 /* Adds a finished document to the corpus under the given name (any
  * bytes, name_len of them).  Ids are dense, in order of addition.
  * Returns: 0, DUPFIND_ENOMEM, DUPFIND_ELIMIT (more than 2^32-2 docs). */

@@ -83,6 +83,8 @@ struct dupfind_doc {
      * order instead of missing the cache on every probe. */
     size_t set_limit;         /* DOC_SET_LIMIT; tests may change it */
     int big;                  /* the shingles are in vec, not in set */
+    int shingles_only;        /* dupfind_doc_shingles_only: every
+                                 document big, no signature, no sample */
     uint64_t *vec;            /* shingles of a big document */
     size_t vec_len, vec_cap;  /* entries */
     int vec_settled;          /* vec is sorted and distinct */

@@ -142,18 +142,25 @@ static int vec_settle(dupfind_doc *d)
     return 0;
 }
 
+/* Appends h[0 .. n) to a big document's array. */
+static void vec_append(dupfind_doc *d, const uint64_t *h, size_t n)
+{
+    if (d->vec_len + n > d->vec_cap &&
+        DF_GROW(d->vec, d->vec_cap, d->vec_len + n) < 0) {
+        d->err = DUPFIND_ENOMEM;
+        return;
+    }
+    memcpy(d->vec + d->vec_len, h, n * sizeof(*h));
+    d->vec_len += n;
+    d->vec_settled = 0;
+}
+
 static void add_shingle(dupfind_doc *d, uint64_t h)
 {
     int r;
 
     if (d->big) {
-        if (d->vec_len == d->vec_cap &&
-            DF_GROW(d->vec, d->vec_cap, d->vec_len + 1) < 0) {
-            d->err = DUPFIND_ENOMEM;
-            return;
-        }
-        d->vec[d->vec_len++] = h;
-        d->vec_settled = 0;
+        vec_append(d, &h, 1);
         return;
     }
     r = shingle_set_add(&d->set, h);
@@ -182,7 +189,11 @@ static void add_shingles(dupfind_doc *d, const uint64_t *h, size_t n)
 {
     size_t i = 0;
 
-    if (!d->big && !d->ctx->df) {
+    if (d->big) {
+        vec_append(d, h, n);
+        return;
+    }
+    if (!d->ctx->df) {
         for (; i < n && d->set.count < d->set_limit; i++) {
             int r = shingle_set_add(&d->set, h[i]);
 
@@ -275,6 +286,16 @@ void dupfind_doc_reset(dupfind_doc *d)
     d->samp32_len = 0;
     d->samp_shift = DOC_SAMPLE_SHIFT;
     d->err = 0;
+    /* Read again for its shingles only: straight into the array, which
+     * one sort at the end makes the sorted set, without the probes and
+     * growth of the hash set and its sort (exact scoring of /usr/include
+     * re-read 7,000 of 8,000 files, 1.19 -> 0.96 s). */
+    d->big = d->shingles_only;
+}
+
+void dupfind_doc_shingles_only(dupfind_doc *d, int on)
+{
+    d->shingles_only = on != 0;
 }
 
 int dupfind_doc_feed(dupfind_doc *d, const void *data, size_t len)
@@ -299,6 +320,8 @@ int dupfind_doc_finish(dupfind_doc *d)
         add_shingle(d, h);
     flush_batch(d);
     d->sorted_valid = 0;      /* the short shingle may have been added */
+    if (d->shingles_only)
+        return d->err ? d->err : vec_settle(d);
     if (d->big && !d->err) {
         size_t i;
 

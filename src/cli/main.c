@@ -137,7 +137,7 @@ static void index_big(exact_set *e)
  * dest is NULL, to memory of their own.  Prints nothing and
  * touches nothing shared, so workers can load documents at once; the
  * caller reports failures in document order (report_load). */
-static void load_set(const run_state *r, reader_worker *w, uint32_t id,
+static void read_set(const run_state *r, reader_worker *w, uint32_t id,
                      exact_set *out, uint64_t *dest)
 {
     const char *path = dupfind_ctx_doc_name(r->ctx, id, NULL);
@@ -193,6 +193,19 @@ static void load_set(const run_state *r, reader_worker *w, uint32_t id,
     memcpy(dest, s, out->len * sizeof(*dest));
     out->set = dest;
     index_big(out);
+}
+
+/* read_set with w's builder collecting shingles only (no hash set, no
+ * signature: dupfind_doc_shingles_only), as it is back for sketching
+ * afterwards. */
+static void load_set(const run_state *r, reader_worker *w, uint32_t id,
+                     exact_set *out, uint64_t *dest)
+{
+    dupfind_doc *doc = reader_worker_doc(w);
+
+    dupfind_doc_shingles_only(doc, 1);
+    read_set(r, w, id, out, dest);
+    dupfind_doc_shingles_only(doc, 0);
 }
 
 /* Scores pair i exactly.  A set many times smaller than an indexed one

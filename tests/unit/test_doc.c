@@ -5,7 +5,8 @@
  * must give the same signature, count and sorted shingles, with and
  * without common shingles left out, and a builder must come back to
  * the hash set for the next document.  The sample is the same subset of
- * the sorted shingles either way.
+ * the sorted shingles either way.  A builder reading only for the
+ * shingles (dupfind_doc_shingles_only) gives the same shingles.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -261,11 +262,96 @@ static void test_big_with_common(void **state)
     dupfind_df_free(df2);
 }
 
+/* Builds t with ref (ordinary) and d (shingles only, fed in chunks):
+ * the same count and sorted shingles; d has an empty signature and no
+ * sample. */
+static void check_shingles_only(dupfind_doc *ref, dupfind_doc *d,
+                                const text *t, size_t chunk)
+{
+    const uint64_t *s1, *s2;
+    const uint32_t *smp, *sig;
+    size_t n1, n2, ns, i;
+    unsigned k = dupfind_ctx_options(d->ctx)->num_perm, shift;
+
+    build(ref, t, t->n ? t->n : 1);
+    build(d, t, chunk);
+    assert_int_equal(dupfind_doc_shingle_count(d),
+                     dupfind_doc_shingle_count(ref));
+    assert_int_equal(dupfind_doc_shingles(ref, &s1, &n1), 0);
+    assert_int_equal(dupfind_doc_shingles(d, &s2, &n2), 0);
+    assert_int_equal(n1, n2);
+    if (n1)
+        assert_memory_equal(s1, s2, n1 * sizeof(*s1));
+    sig = dupfind_doc_signature(d);
+    for (i = 0; i < k; i++)
+        assert_int_equal(sig[i], UINT32_MAX);
+    dupfind_doc_sample(d, &smp, &ns, &shift);
+    assert_non_null(smp);
+    assert_int_equal(ns, 0);
+}
+
+/* dupfind_doc_shingles_only: documents of every size (none, one short
+ * shingle, under and over the set's limit, many repeats), with and
+ * without common shingles left out, give the same shingles as an
+ * ordinary builder; switched off, the builder gives the ordinary
+ * signature and sample again from the next document on. */
+static void test_shingles_only(void **state)
+{
+    static const size_t words[] = { 0, 3, 200, 3000, 40000 };
+    dupfind_ctx *ctx = new_ctx(), *ctx2 = new_ctx();
+    dupfind_doc *ref, *d, *ref2, *d2;
+    dupfind_df *df = NULL;
+    test_rng r = { 11 };
+    text t = { 0 }, t2 = { 0 };
+    size_t i;
+
+    (void)state;
+    assert_int_equal(dupfind_doc_new(&ref, ctx), 0);
+    assert_int_equal(dupfind_doc_new(&d, ctx), 0);
+    dupfind_doc_shingles_only(d, 1);
+    for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        make_text(&t, &r, words[i], 100000, words[i] / 3);
+        check_shingles_only(ref, d, &t, t.n ? t.n : 1);
+        check_shingles_only(ref, d, &t, 61);
+    }
+    make_text(&t, &r, 20000, 12, 0);         /* a small vocabulary */
+    check_shingles_only(ref, d, &t, 4096);
+    /* Off again: the next document is sketched as usual. */
+    dupfind_doc_shingles_only(d, 0);
+    make_text(&t, &r, 500, 100000, 10);
+    assert_false(check_same(ref, d, &t, 29));
+    /* Common shingles left out: counted and dropped alike. */
+    assert_int_equal(dupfind_df_new(&df), 0);
+    make_text(&t2, &r, 300, 1000, 0);
+    for (i = 0; i < 3; i++) {
+        build(ref, &t2, t2.n);
+        dupfind_df_add(df, ref);
+    }
+    text_add(&t2, t.s, t.n);
+    assert_int_equal(dupfind_ctx_ignore_common(ctx2, df, 2), 0);
+    assert_int_equal(dupfind_doc_new(&ref2, ctx2), 0);
+    assert_int_equal(dupfind_doc_new(&d2, ctx2), 0);
+    dupfind_doc_shingles_only(d2, 1);
+    check_shingles_only(ref2, d2, &t2, 97);
+    assert_true(ref2->ignored > 0);
+    assert_int_equal(d2->ignored, ref2->ignored);
+    free(t.s);
+    free(t2.s);
+    dupfind_doc_free(ref);
+    dupfind_doc_free(d);
+    dupfind_doc_free(ref2);
+    dupfind_doc_free(d2);
+    dupfind_ctx_free(ctx);
+    dupfind_ctx_free(ctx2);
+    dupfind_df_free(df);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_big_equals_set),
         cmocka_unit_test(test_big_with_common),
+        cmocka_unit_test(test_shingles_only),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
