@@ -145,6 +145,8 @@ static int vec_settle(dupfind_doc *d)
 /* Appends h[0 .. n) to a big document's array. */
 static void vec_append(dupfind_doc *d, const uint64_t *h, size_t n)
 {
+    if (n == 0)
+        return;               /* vec may still be NULL */
     if (d->vec_len + n > d->vec_cap &&
         DF_GROW(d->vec, d->vec_cap, d->vec_len + n) < 0) {
         d->err = DUPFIND_ENOMEM;

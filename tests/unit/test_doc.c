@@ -30,6 +30,8 @@ typedef struct {
 
 static void text_add(text *t, const char *s, size_t n)
 {
+    if (n == 0)
+        return;                /* s and t->s may be NULL */
     if (t->n + n + 1 > t->cap) {
         t->cap = (t->n + n + 1) * 2;
         t->s = realloc(t->s, t->cap);
@@ -66,7 +68,8 @@ static void make_text(text *t, test_rng *r, size_t n, uint64_t vocab,
     }
     head = malloc(end ? end : 1);
     assert_non_null(head);
-    memcpy(head, t->s, end);
+    if (end)
+        memcpy(head, t->s, end);
     text_add(t, head, end);
     free(head);
 }
