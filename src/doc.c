@@ -290,8 +290,8 @@ void dupfind_doc_reset(dupfind_doc *d)
     d->err = 0;
     /* Read again for its shingles only: straight into the array, which
      * one sort at the end makes the sorted set, without the probes and
-     * growth of the hash set and its sort (exact scoring of /usr/include
-     * re-read 7,000 of 8,000 files, 1.19 -> 0.96 s). */
+     * growth of the hash set and its sort (exact scoring of /usr/include,
+     * 7,000 of 8,000 files read again: 1.16 -> 0.83 s on one thread). */
     d->big = d->shingles_only;
 }
 

@@ -23,7 +23,8 @@
  * the SIMD ones (merge_<isa>.c, compiled in only on their architecture
  * and with DUPFIND_SIMD on) compare blocks of values at once and count
  * the same, and may only be called when the CPU has their instructions:
- * reach them through sketch_merge_select() (sketch.h). */
+ * reach them through sketch_merge_select() and sketch_merge32_select()
+ * (sketch.h). */
 typedef size_t (*verify_merge_fn)(const uint64_t *a, size_t na,
                                   const uint64_t *b, size_t nb);
 

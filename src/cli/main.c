@@ -195,9 +195,9 @@ static void read_set(const run_state *r, reader_worker *w, uint32_t id,
     index_big(out);
 }
 
-/* read_set with w's builder collecting shingles only (no hash set, no
- * signature: dupfind_doc_shingles_only), as it is back for sketching
- * afterwards. */
+/* read_set with w's builder collecting the shingles only
+ * (dupfind_doc_shingles_only: no hash set, no signature), and back to
+ * sketching afterwards. */
 static void load_set(const run_state *r, reader_worker *w, uint32_t id,
                      exact_set *out, uint64_t *dest)
 {
