@@ -628,6 +628,38 @@ static void seen_put(const lsh_job *job, uint64_t pair)
                      __ATOMIC_RELAXED);
 }
 
+/* The table starts with about a slot per document, which is plenty when
+ * pairs are few; where they outnumber its slots (file trees of headers
+ * that share licence texts: 713 k pairs judged among 8,000 documents
+ * on /usr/include), most repeat meetings missed it and went to
+ * met_earlier, which reads both signatures.  Between two groups of
+ * bands (no worker running) a table with fewer than two slots a pair
+ * kept so far is replaced by one with at least that many (at most
+ * 2^LSH_SEEN_BITS) holding the same pairs; kept pairs count the judged
+ * ones from below.  No memory: the old table stays, which is only
+ * slower. */
+static void seen_grow(lsh_job *job)
+{
+    size_t pairs = 0, i, old = (size_t)1 << job->seen_bits;
+    unsigned t, bits = job->seen_bits, obits = job->seen_bits;
+    uint64_t *tab, *prev = job->seen;
+
+    for (t = 0; t < job->nw; t++)
+        pairs += job->w[t].n;
+    while (bits < LSH_SEEN_BITS && ((size_t)1 << bits) < 2 * pairs)
+        bits++;
+    if (bits == obits ||
+        !(tab = bigmem_alloc(((size_t)1 << bits) * sizeof(*tab))))
+        return;
+    memset(tab, 0, ((size_t)1 << bits) * sizeof(*tab));
+    job->seen = tab;
+    job->seen_bits = bits;
+    for (i = 0; i < old; i++)
+        if (prev[i])
+            seen_put(job, prev[i]);
+    free(prev);
+}
+
 /* Whether a and b are in one group of filter->join already. */
 static int joined(const lsh_job *job, uint32_t a, uint32_t b)
 {
@@ -798,6 +830,7 @@ static int run_config(lsh_job *job, const lsh_config *conf,
             (rc = run_phase(job, sort_records, job->count)) < 0 ||
             (rc = run_phase(job, emit_pairs, job->count)) < 0)
             break;
+        seen_grow(job);
     }
     if (skips && rc == 0)
         *skips = job->skipped;
@@ -853,7 +886,8 @@ int lsh_candidates_filter(const uint32_t *sig, unsigned k, uint32_t n,
     if (filter && filter->weight)
         for (t = 0; t < m; t++)
             job.weight_extra += filter->weight[ids[t]] - 1;
-    /* About a slot per active document, at most 2^LSH_SEEN_BITS. */
+    /* About a slot per active document, at most 2^LSH_SEEN_BITS, until
+     * seen_grow finds it too small. */
     for (job.seen_bits = 6;
          job.seen_bits < LSH_SEEN_BITS && ((uint32_t)1 << job.seen_bits) < m;
          job.seen_bits++)
