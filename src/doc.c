@@ -98,15 +98,15 @@ static int sample_settle(dupfind_doc *d)
 }
 
 /* The set has grown past DOC_SET_LIMIT: its shingles (already in the
- * signature) move to vec, where the rest will be appended. */
+ * signature) move to vec, where the rest will be appended, in table
+ * order: vec_settle sorts them all once at the end. */
 static void go_big(dupfind_doc *d)
 {
-    if (DF_GROW(d->vec, d->vec_cap, 4 * (size_t)d->set.count) < 0) {
+    if (DF_GROW(d->vec, d->vec_cap, 4 * (size_t)d->set.count + 1) < 0) {
         d->err = DUPFIND_ENOMEM;
         return;
     }
-    shingle_set_sorted(&d->set, d->vec);
-    d->vec_len = d->set.count;
+    d->vec_len = shingle_set_values(&d->set, d->vec);
     d->vec_settled = 0;
     d->ignored = 0;           /* counted again once settled */
     d->samp_len = 0;          /* taken again from the settled array */

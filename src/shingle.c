@@ -92,6 +92,19 @@ int shingle_set_rehash(shingle_set *set, size_t ncap)
     return 0;
 }
 
+size_t shingle_set_values(const shingle_set *set, uint64_t *out)
+{
+    size_t i, n = 0;
+
+    if (set->has_zero)
+        out[n++] = 0;
+    for (i = 0; i < set->cap; i++) {   /* no branch on empty slots */
+        out[n] = set->slots[i];
+        n += set->slots[i] != 0;
+    }
+    return n;
+}
+
 void shingle_set_sorted(const shingle_set *set, uint64_t *out)
 {
     if (set->has_zero)

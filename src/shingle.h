@@ -174,5 +174,8 @@ static inline int shingle_set_add(shingle_set *set, uint64_t h)
 }
 /* Writes the values, sorted ascending, to out (count entries). */
 void shingle_set_sorted(const shingle_set *set, uint64_t *out);
+/* Writes the values in table order to out, which has room for count + 1
+ * entries (one more is written and not counted); returns count. */
+size_t shingle_set_values(const shingle_set *set, uint64_t *out);
 
 #endif

@@ -224,6 +224,12 @@ static void check_sorted_equals(const shingle_set *set, u64vec *ref)
                         (unsigned long long)ref->v[i]);
             fail();
         }
+    /* The same values unsorted, in count + 1 entries at most. */
+    memset(out, 0xa5, (set->count + 1) * sizeof(*out));
+    assert_int_equal(shingle_set_values(set, out), ref->n);
+    qsort(out, ref->n, sizeof(*out), test_cmp_u64);
+    if (ref->n)
+        assert_memory_equal(out, ref->v, ref->n * sizeof(*out));
     free(out);
 }
 
