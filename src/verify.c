@@ -199,12 +199,6 @@ size_t verify_sample_shared_with(verify_merge32_fn merge, const uint32_t *a,
                                   : merge(a, na, b, nb);
 }
 
-size_t verify_sample_shared(const uint32_t *a, size_t na, const uint32_t *b,
-                            size_t nb)
-{
-    return verify_sample_shared_with(verify_merge32_scalar, a, na, b, nb);
-}
-
 size_t verify_merge32_scalar(const uint32_t *a, size_t na,
                              const uint32_t *b, size_t nb)
 {

@@ -75,9 +75,6 @@ size_t verify_sample_prefix(const uint32_t *s, size_t n, unsigned shift);
 size_t verify_sample_shared_with(verify_merge32_fn merge, const uint32_t *a,
                                  size_t na, const uint32_t *b, size_t nb);
 
-/* The same with the scalar merge. */
-size_t verify_sample_shared(const uint32_t *a, size_t na, const uint32_t *b,
-                            size_t nb);
 
 /* Whether the samples of two documents (ctx.h; taken with the same
  * shift: na and nb values, s of them shared) show the pair below both

@@ -81,7 +81,8 @@ static unsigned rejections(st_rng *r, size_t na, size_t nb, size_t inter,
         mb = sample_of(st_set_b(&p), nb, sb);
         *sampled += ma;
         n += (unsigned)verify_sample_rejects(
-            (double)verify_sample_shared(sa, ma, sb, mb), (double)ma,
+            (double)verify_sample_shared_with(verify_merge32_scalar, sa, ma, sb,
+                                               mb), (double)ma,
             (double)mb, t, ct);
     }
     free(pool);

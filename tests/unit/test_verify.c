@@ -285,7 +285,8 @@ static int sample_case(size_t na, size_t nb, size_t shared, double t,
     for (i = 0; i < na; i++)
         sa[i] = i < shared ? 2 * (uint32_t)i : 2 * (uint32_t)(nb + i) + 1;
     return verify_sample_rejects(
-        (double)verify_sample_shared(sa, na, sb, nb), (double)na,
+        (double)verify_sample_shared_with(verify_merge32_scalar, sa, na, sb,
+                                               nb), (double)na,
         (double)nb, t, ct);
 }
 
