@@ -135,7 +135,8 @@ int dupfind_ctx_new(dupfind_ctx **out, const dupfind_options *opts,
     c->kernel = sketch_select(opts->simd, &c->kernel_name);
     c->merge = sketch_merge_select(opts->simd);
     c->merge32 = sketch_merge32_select(opts->simd);
-    if (!c->kernel || !c->merge || !c->merge32) {
+    c->eqbytes = sketch_eqbytes_select(opts->simd);
+    if (!c->kernel || !c->merge || !c->merge32 || !c->eqbytes) {
         free(c);
         return fail(errbuf, errbuf_len, DUPFIND_EINVAL,
                     "SIMD level not supported by this build or CPU");

@@ -5,6 +5,7 @@
 #define DUPFIND_CTX_H
 
 #include "dupfind.h"
+#include "lsh.h"
 #include "shingle.h"
 #include "sketch.h"
 #include "tokenize.h"
@@ -16,6 +17,7 @@ struct dupfind_ctx {
     const char *kernel_name;  /* its name */
     verify_merge_fn merge;    /* merge kernel of exact scoring, same level */
     verify_merge32_fn merge32; /* ... of samples */
+    lsh_equal_bytes_fn eqbytes; /* low bytes' bound in LSH (lsh.h) */
     uint64_t token_seed;      /* seed of token hashes */
     uint64_t shingle_seed;    /* seed of shingle hashes */
 

@@ -580,6 +580,7 @@ static int candidates(dupfind_ctx *c, unsigned threads, unsigned flags,
     filter.keep = keep_pair;
     filter.keep_model = keep_model;
     filter.sizes = c->shingles;
+    filter.equal_bytes = c->eqbytes;
     filter.arg = c;
     filter.weight = tw.rep ? tw.weight : NULL;
     filter.join = (flags & (DUPFIND_CLUSTERS_ONLY | DUPFIND_WALK_BY_ID)) != 0;

@@ -56,15 +56,18 @@ unsigned sketch_equal_slots(const uint32_t *x, const uint32_t *y,
 
 /*
  * The kernels compiled into this build, best first: per level the
- * MinHash kernel and the merge kernels of exact scoring and of samples
- * (verify.h).  The
+ * MinHash kernel, the merge kernels of exact scoring and of samples
+ * (verify.h) and the count of equal low bytes of LSH (lsh.h).  The
  * build defines DUPFIND_HAVE_X86_KERNELS / DUPFIND_HAVE_NEON_KERNEL when
  * it compiles the matching sketch_<isa>.c and merge_<isa>.c files (never
  * with DUPFIND_NO_SIMD).  need lists every DF_CPU_* feature the kernels'
  * files were compiled for: the compiler may use any of them (-mavx512f
  * implies AVX2, -mavx2 SSE4.1).  NEON has no merge kernel of its own
  * (two 64-bit lanes gain little; not measured on aarch64): it merges
- * with the scalar one.
+ * with the scalar one.  The AVX-512 level counts equal bytes with AVX2
+ * (-mavx512f does not give byte compares; 64-byte masks of AVX-512BW
+ * measured no faster than two 32-byte compares), the SSE level with the
+ * portable count (SSE2 already).
  */
 typedef struct {
     dupfind_simd level;
@@ -72,25 +75,26 @@ typedef struct {
     sketch_fn fn;
     verify_merge_fn merge;
     verify_merge32_fn merge32;
+    lsh_equal_bytes_fn eqbytes;
     unsigned need;
 } sketch_kernel;
 
 static const sketch_kernel kernels[] = {
 #if defined(DUPFIND_HAVE_X86_KERNELS) && !defined(DUPFIND_NO_SIMD)
     { DUPFIND_SIMD_AVX512, "avx512", sketch_update_avx512,
-      verify_merge_avx512, verify_merge32_avx2,
+      verify_merge_avx512, verify_merge32_avx2, lsh_equal_bytes_avx2,
       DF_CPU_AVX512F | DF_CPU_AVX2 | DF_CPU_SSE41 },
     { DUPFIND_SIMD_AVX2, "avx2", sketch_update_avx2, verify_merge_avx2,
-      verify_merge32_avx2, DF_CPU_AVX2 | DF_CPU_SSE41 },
+      verify_merge32_avx2, lsh_equal_bytes_avx2, DF_CPU_AVX2 | DF_CPU_SSE41 },
     { DUPFIND_SIMD_SSE, "sse", sketch_update_sse, verify_merge_sse,
-      verify_merge32_sse, DF_CPU_SSE41 },
+      verify_merge32_sse, lsh_equal_bytes, DF_CPU_SSE41 },
 #endif
 #if defined(DUPFIND_HAVE_NEON_KERNEL) && !defined(DUPFIND_NO_SIMD)
     { DUPFIND_SIMD_NEON, "neon", sketch_update_neon, verify_merge_scalar,
-      verify_merge32_scalar, DF_CPU_NEON },
+      verify_merge32_scalar, lsh_equal_bytes, DF_CPU_NEON },
 #endif
     { DUPFIND_SIMD_SCALAR, "scalar", sketch_update_scalar,
-      verify_merge_scalar, verify_merge32_scalar, 0 }
+      verify_merge_scalar, verify_merge32_scalar, lsh_equal_bytes, 0 }
 };
 
 #define NKERNELS (sizeof(kernels) / sizeof(kernels[0]))
@@ -131,6 +135,13 @@ verify_merge32_fn sketch_merge32_select(dupfind_simd want)
     const sketch_kernel *k = find_kernel(want);
 
     return k ? k->merge32 : NULL;
+}
+
+lsh_equal_bytes_fn sketch_eqbytes_select(dupfind_simd want)
+{
+    const sketch_kernel *k = find_kernel(want);
+
+    return k ? k->eqbytes : NULL;
 }
 
 int sketch_level_compiled(dupfind_simd level)

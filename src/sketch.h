@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "dupfind.h"
+#include "lsh.h"
 #include "verify.h"
 
 #define SKETCH_EMPTY UINT32_MAX   /* slot value before any shingle */
@@ -84,6 +85,9 @@ verify_merge_fn sketch_merge_select(dupfind_simd want);
 
 /* The same for the merge of 32-bit samples. */
 verify_merge32_fn sketch_merge32_select(dupfind_simd want);
+
+/* The same for the count of equal low bytes in LSH (lsh.h). */
+lsh_equal_bytes_fn sketch_eqbytes_select(dupfind_simd want);
 
 /* Whether the kernel of level is compiled into this build, whatever the
  * CPU (AUTO and SCALAR: always). */

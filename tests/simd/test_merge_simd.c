@@ -14,6 +14,11 @@
  * of consecutive values, and large sets with size ratios up to 20 (past
  * the galloping ratio, through verify_intersect_with).  The 32-bit
  * kernels get the low halves of the same sets.
+ *
+ * Also LSH's count of equal low bytes (lsh.h, sketch_eqbytes_select)
+ * at every level: byte arrays of every length 0-300 and some up to
+ * 4096, at every offset from an aligned start, with 0-100% of the
+ * bytes equal, against a plain count.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -41,6 +46,7 @@ static const dupfind_simd levels[] = {
 static struct {
     verify_merge_fn fn;
     verify_merge32_fn fn32;
+    lsh_equal_bytes_fn eq;
     const char *name;
 } kern[COUNT(levels)];
 static size_t nkern;
@@ -57,13 +63,16 @@ static int setup(void **state)
         const char *name = NULL;
         verify_merge_fn fn = sketch_merge_select(levels[i]);
         verify_merge32_fn fn32 = sketch_merge32_select(levels[i]);
+        lsh_equal_bytes_fn eq = sketch_eqbytes_select(levels[i]);
 
         /* Exactly the levels whose MinHash kernel runs here. */
         assert_true((fn != NULL) == (sketch_select(levels[i], &name) != NULL));
         assert_true((fn != NULL) == (fn32 != NULL));
+        assert_true((fn != NULL) == (eq != NULL));
         if (fn) {
             kern[nkern].fn = fn;
             kern[nkern].fn32 = fn32;
+            kern[nkern].eq = eq;
             kern[nkern].name = name;
             nkern++;
         }
@@ -291,12 +300,67 @@ static void test_arranged(void **state)
     }
 }
 
+/* Two arrays of k bytes, each the last k bytes of an allocation of
+ * k + off (a read past the end is caught by the sanitizer build), equal
+ * at each place with probability share: every kernel counts as a plain
+ * loop does. */
+static void check_equal_bytes(unsigned k, unsigned off, double share)
+{
+    uint8_t *bx = malloc(k + off + 1), *by = malloc(k + off + 1);
+    uint8_t *x, *y;
+    unsigned i, want = 0;
+    size_t ki;
+
+    assert_non_null(bx);
+    assert_non_null(by);
+    x = bx + off + 1;  /* one byte more: malloc(0) may give NULL */
+    y = by + off + 1;
+    for (i = 0; i < k; i++) {
+        x[i] = (uint8_t)rng_next(&rng);
+        /* Differ by any nonzero xor, also in the top bit alone. */
+        y[i] = rng_unit(&rng) < share
+                   ? x[i]
+                   : (uint8_t)(x[i] ^ (1 + rng_below(&rng, 255)));
+    }
+    for (i = 0; i < k; i++)
+        want += x[i] == y[i];
+    for (ki = 0; ki < nkern; ki++) {
+        unsigned got = kern[ki].eq(x, y, k);
+
+        if (got != want)
+            fail_msg("equal bytes, %s: k %u, offset %u, share %.2f: %u, "
+                     "want %u", kern[ki].name, k, off, share, got, want);
+    }
+    free(bx);
+    free(by);
+}
+
+static void test_equal_bytes(void **state)
+{
+    static const double shares[] = { 0, 0.01, 0.5, 0.99, 1 };
+    static const unsigned big[] = { 1000, 4080, 4095, 4096 };
+    unsigned k, off;
+    size_t si;
+
+    (void)state;
+    for (si = 0; si < COUNT(shares); si++) {
+        for (k = 0; k <= 300; k++)
+            for (off = 0; off < 4; off++)
+                check_equal_bytes(k, off * 7, shares[si]);
+        /* Long arrays, up to the largest k (4096: a byte lane of the
+         * SSE2 count then reaches 128). */
+        for (k = 0; k < COUNT(big); k++)
+            check_equal_bytes(big[k], 3, shares[si]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_sizes),
         cmocka_unit_test(test_large_and_skewed),
         cmocka_unit_test(test_arranged),
+        cmocka_unit_test(test_equal_bytes),
     };
 
     return cmocka_run_group_tests_name("merge_simd", tests, setup, NULL);
