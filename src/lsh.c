@@ -327,6 +327,9 @@ static size_t drop_alone(const uint64_t *rec, size_t m, uint64_t *once,
     memset(once, 0, ((size_t)1 << bits) / 32 * sizeof(*once));
     for (i = 0; i < m; i++) {
         size_t h = once_slot(rec[i], bits);
+
+        if (i + 16 < m)
+            __builtin_prefetch(&once[once_slot(rec[i + 16], bits) / 32], 1);
         uint64_t *wd = &once[h / 32];
         unsigned sh = (unsigned)(h % 32) * 2;
 
@@ -335,6 +338,8 @@ static size_t drop_alone(const uint64_t *rec, size_t m, uint64_t *once,
     for (i = 0; i < m; i++) {
         size_t h = once_slot(rec[i], bits);
 
+        if (i + 16 < m)
+            __builtin_prefetch(&once[once_slot(rec[i + 16], bits) / 32]);
         out[n] = rec[i];
         n += once[h / 32] >> ((h % 32) * 2 + 1) & 1;
     }
