@@ -412,6 +412,13 @@ DUPFIND_API int dupfind_ctx_candidates_walk(dupfind_ctx *ctx,
 DUPFIND_API int dupfind_results_select(dupfind_results *res,
                                        const dupfind_ctx *ctx);
 
+/* The relation dupfind_results_select would give pair p with its
+ * present scores under ctx's thresholds (DUPFIND_REL_NONE: it would be
+ * dropped).  Lets a caller that only groups documents know which pairs
+ * will join them before it has scored every one exactly. */
+DUPFIND_API dupfind_relation dupfind_pair_relation(const dupfind_ctx *ctx,
+                                                   const dupfind_pair *p);
+
 /* dupfind_ctx_candidates() followed by dupfind_results_select(). */
 DUPFIND_API int dupfind_ctx_find(dupfind_ctx *ctx, dupfind_results **out);
 

@@ -781,6 +781,12 @@ static uint64_t score_key(double s)
 }
 
 
+dupfind_relation dupfind_pair_relation(const dupfind_ctx *ctx,
+                                       const dupfind_pair *p)
+{
+    return relation_of(p, ctx->opts.threshold, ctx->opts.containment);
+}
+
 int dupfind_results_select(dupfind_results *res, const dupfind_ctx *c)
 {
     name_ref *refs = NULL;

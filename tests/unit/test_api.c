@@ -771,7 +771,7 @@ static void test_candidates_then_select(void **state)
     dupfind_results *cand, *res;
     text t = { 0 };
     test_rng r = { 8 };
-    size_t i;
+    size_t i, kept;
     int d;
 
     (void)state;
@@ -800,8 +800,17 @@ static void test_candidates_then_select(void **state)
             assert_true(q->a < p->a || (q->a == p->a && q->b < p->b));
         }
     }
+    /* dupfind_pair_relation predicts what select keeps. */
+    for (i = 0, kept = 0; i < dupfind_results_count(cand); i++)
+        kept += dupfind_pair_relation(ctx, dupfind_results_pair(cand, i)) !=
+                DUPFIND_REL_NONE;
     assert_int_equal(dupfind_results_select(cand, ctx), 0);
     assert_int_equal(dupfind_results_count(cand), dupfind_results_count(res));
+    assert_int_equal(dupfind_results_count(cand), kept);
+    for (i = 0; i < dupfind_results_count(cand); i++)
+        assert_int_equal(
+            dupfind_pair_relation(ctx, dupfind_results_pair(cand, i)),
+            dupfind_results_pair(cand, i)->relation);
     for (i = 0; i < dupfind_results_count(res); i++)
         assert_memory_equal(dupfind_results_pair(cand, i),
                             dupfind_results_pair(res, i),
@@ -811,6 +820,38 @@ static void test_candidates_then_select(void **state)
     dupfind_doc_free(doc);
     dupfind_ctx_free(ctx);
     free(t.s);
+}
+
+/* dupfind_pair_relation at and around the thresholds. */
+static void test_pair_relation(void **state)
+{
+    dupfind_options o;
+    dupfind_ctx *ctx, *noc;
+    dupfind_pair p;
+
+    (void)state;
+    dupfind_options_init(&o);
+    o.threshold = 0.7;
+    o.containment = 0.6;
+    ctx = new_ctx(&o);
+    o.containment = 0;
+    noc = new_ctx(&o);
+    memset(&p, 0, sizeof(p));
+    p.a = 0;
+    p.b = 1;
+    p.jaccard = 0.7;
+    p.a_in_b = p.b_in_a = 0.8;
+    assert_int_equal(dupfind_pair_relation(ctx, &p), DUPFIND_REL_DUPLICATE);
+    p.jaccard = 0.69;
+    assert_int_equal(dupfind_pair_relation(ctx, &p), DUPFIND_REL_A_IN_B);
+    assert_int_equal(dupfind_pair_relation(noc, &p), DUPFIND_REL_NONE);
+    p.a_in_b = 0.3;
+    p.b_in_a = 0.6;
+    assert_int_equal(dupfind_pair_relation(ctx, &p), DUPFIND_REL_B_IN_A);
+    p.b_in_a = 0.59;
+    assert_int_equal(dupfind_pair_relation(ctx, &p), DUPFIND_REL_NONE);
+    dupfind_ctx_free(ctx);
+    dupfind_ctx_free(noc);
 }
 
 /* Clusters: transitive groups, numbered in order of their first
@@ -1868,6 +1909,7 @@ int main(void)
         cmocka_unit_test(test_containment),
         cmocka_unit_test(test_result_order),
         cmocka_unit_test(test_candidates_then_select),
+        cmocka_unit_test(test_pair_relation),
         cmocka_unit_test(test_clusters),
         cmocka_unit_test(test_clusters_transitive),
         cmocka_unit_test(test_determinism),
