@@ -429,8 +429,9 @@ static void cache_release(exact_cache *c)
 
 /* Replaces estimates by exact scores where the verify mode asks for it
  * (want NULL) or want marks WANT_NOW.  Sets loaded by an earlier call
- * with the same cache (or NULL: none) are used again.  When the sets of all the documents involved fit the budget together,
- * every document is read once, by all threads at once, and the pairs
+ * with the same cache (or NULL: none) are used again.  When the sets of
+ * all the documents involved fit the budget together, every document
+ * is read once, by all threads at once, and the pairs
  * are scored by all threads; failures are reported afterwards in
  * document order, so the output does not depend on the threads.
  * Otherwise pairs (sorted by a) keep a's set while re-reading each b. */
@@ -611,20 +612,26 @@ static int rescore_grouped(run_state *r, dupfind_results *res)
         if (wants_exact(r->opt, p))
             continue;
         state[i] = 2;
+        r->verified += p->exact;  /* scored exactly from the samples */
         if (dupfind_pair_relation(r->ctx, p) != DUPFIND_REL_NONE)
             ufs_union(parent, p->a, p->b);
     }
     for (round = 0; round < 2 && rc == 0; round++) {
+        size_t now = 0;
+
         for (i = 0; i < n; i++) {
             const dupfind_pair *p = dupfind_results_pair(res, i);
 
             if (state[i] == 0 &&
                 ufs_find(parent, p->a) != ufs_find(parent, p->b) &&
                 (round > 0 ||
-                 dupfind_pair_relation(r->ctx, p) != DUPFIND_REL_NONE))
+                 dupfind_pair_relation(r->ctx, p) != DUPFIND_REL_NONE)) {
                 state[i] = WANT_NOW;
+                now++;
+            }
         }
-        rc = rescore_exact(r, res, state, &cache);
+        if (now)
+            rc = rescore_exact(r, res, state, &cache);
         for (i = 0; i < n; i++) {
             const dupfind_pair *p = dupfind_results_pair(res, i);
 
