@@ -26,10 +26,10 @@
  *          X s, Y MB/s, Z docs/s, sink HEX
  *
  * where the time covers everything from the start of the walk to the
- * last document (MB = 10^6 bytes).  JSON Lines: the text field of each
- * record is found and its string decoded by a small scanner (top-level
- * key only, no validation beyond what finding it needs); dupfind
- * validates the whole record, which costs it a little more.
+ * last document (MB = 10^6 bytes).  JSON Lines: each record goes
+ * through dupfind's own JSON reader (src/cli/json.c: the line validated,
+ * the text field decoded where it lies), so that the floor reads records
+ * as fast as dupfind can and no faster.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -43,6 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/json.h"
 #include "shingle.h"
 #include "tokenize.h"
 
@@ -59,15 +60,12 @@ enum { REC_NONE, REC_LINES, REC_JSONL };
 typedef struct {
     int stage, records;
     const char *field;
-    size_t field_len;
     tokenizer tok;
     shingler sh;
     uint64_t sink, docs, bytes, tokens, shingles;
     unsigned char *buf;           /* read buffer */
     unsigned char *line;          /* records: the current line */
     size_t line_len, line_cap;
-    unsigned char *text;          /* jsonl: the decoded text */
-    size_t text_cap;
     int trouble;
 } floor_state;
 
@@ -155,190 +153,36 @@ static void doc_end(floor_state *s)
 
 /* ---- JSON Lines: the text field of one record. ---- */
 
-static size_t skip_ws(const unsigned char *p, size_t i, size_t n)
+/* dupfind's own JSON reader (src/cli/json.c), as dupfind calls it for a
+ * record: the whole line validated, the text field decoded in place. */
+static void jsonl_record(floor_state *s, unsigned char *p, size_t n)
 {
-    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
-                     p[i] == '\n'))
+    json_field f;
+    const char *err;
+    size_t i = 0;
+
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r'))
         i++;
-    return i;
-}
-
-/* p[i] is the opening quote; returns the index after the closing one,
- * or n. */
-static size_t skip_string(const unsigned char *p, size_t i, size_t n)
-{
-    for (i++; i < n; i++) {
-        if (p[i] == '\\')
-            i++;
-        else if (p[i] == '"')
-            return i + 1;
-    }
-    return n;
-}
-
-static size_t skip_value(const unsigned char *p, size_t i, size_t n)
-{
-    int depth = 0;
-
-    while (i < n) {
-        unsigned char c = p[i];
-
-        if (c == '"') {
-            i = skip_string(p, i, n);
-            if (depth == 0)
-                return i;
-            continue;
-        }
-        if (c == '{' || c == '[') {
-            depth++;
-        } else if (c == '}' || c == ']') {
-            if (depth == 0)
-                return i;
-            if (--depth == 0)
-                return i + 1;
-        } else if (c == ',' && depth == 0) {
-            return i;
-        }
-        i++;
-    }
-    return n;
-}
-
-static unsigned hex4(const unsigned char *p)
-{
-    unsigned v = 0, i;
-
-    for (i = 0; i < 4; i++) {
-        unsigned c = p[i];
-
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= c - '0';
-        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-            v |= (c | 0x20) - 'a' + 10;
-    }
-    return v;
-}
-
-static size_t put_utf8(unsigned char *o, unsigned cp)
-{
-    if (cp < 0x80) { o[0] = (unsigned char)cp; return 1; }
-    if (cp < 0x800) {
-        o[0] = (unsigned char)(0xC0 | cp >> 6);
-        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (unsigned char)(0xE0 | cp >> 12);
-        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (unsigned char)(0xF0 | cp >> 18);
-    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-/* Decodes the JSON string at p[i] (the opening quote) into s->text. */
-static size_t decode_string(floor_state *s, const unsigned char *p,
-                            size_t i, size_t n)
-{
-    size_t o = 0;
-
-    /* The decoded text is never longer than the encoded one. */
-    s->text = grow(s->text, &s->text_cap, n - i + 4);
-    for (i++; i < n; ) {
-        const unsigned char *q = p + i;
-        size_t run = 0;
-
-        while (i + run < n && q[run] != '"' && q[run] != '\\')
-            run++;
-        memcpy(s->text + o, q, run);
-        o += run;
-        i += run;
-        if (i >= n || p[i] == '"')
-            break;
-        if (i + 1 >= n)
-            break;
-        switch (p[i + 1]) {
-        case 'n': s->text[o++] = '\n'; i += 2; break;
-        case 't': s->text[o++] = '\t'; i += 2; break;
-        case 'r': s->text[o++] = '\r'; i += 2; break;
-        case 'b': s->text[o++] = '\b'; i += 2; break;
-        case 'f': s->text[o++] = '\f'; i += 2; break;
-        case 'u':
-            if (i + 6 <= n) {
-                unsigned cp = hex4(p + i + 2);
-
-                i += 6;
-                if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 <= n &&
-                    p[i] == '\\' && p[i + 1] == 'u') {
-                    unsigned lo = hex4(p + i + 2);
-
-                    if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                        i += 6;
-                    }
-                }
-                if (cp >= 0xD800 && cp <= 0xDFFF)
-                    cp = 0xFFFD;
-                o += put_utf8(s->text + o, cp);
-            } else {
-                i = n;
-            }
-            break;
-        default:          /* \" \\ \/ */
-            s->text[o++] = p[i + 1];
-            i += 2;
-        }
-    }
-    return o;
-}
-
-static void jsonl_record(floor_state *s, const unsigned char *p, size_t n)
-{
-    size_t i = skip_ws(p, 0, n);
-
     if (i == n)
         return;                      /* blank line: no document */
-    if (p[i] != '{')
-        goto bad;
-    i++;
-    for (;;) {
-        size_t ks, ke;
-
-        i = skip_ws(p, i, n);
-        if (i >= n || p[i] != '"')
-            goto bad;
-        ks = i + 1;
-        i = skip_string(p, i, n);
-        ke = i - 1;
-        i = skip_ws(p, i, n);
-        if (i >= n || p[i] != ':')
-            goto bad;
-        i = skip_ws(p, i + 1, n);
-        if (ke - ks == s->field_len &&
-            !memcmp(p + ks, s->field, s->field_len) && i < n &&
-            p[i] == '"') {
-            size_t len = decode_string(s, p, i, n);
-
-            doc_begin(s);
-            doc_feed(s, s->text, len);
-            doc_end(s);
-            return;
-        }
-        i = skip_ws(p, skip_value(p, i, n), n);
-        if (i >= n || p[i] != ',')
-            goto bad;
-        i++;
+    memset(&f, 0, sizeof(f));
+    f.path = s->field;
+    f.borrow = 1;
+    if (json_extract((char *)p, n, &f, 1, &err) < 0) {
+        s->trouble = 1;
+        return;
     }
-bad:
-    s->trouble = 1;
+    if (f.found && f.is_string) {
+        doc_begin(s);
+        doc_feed(s, (const unsigned char *)f.value, f.len);
+        doc_end(s);
+    } else {
+        s->trouble = 1;
+    }
+    json_fields_release(&f, 1);
 }
 
-static void record(floor_state *s, const unsigned char *p, size_t n)
+static void record(floor_state *s, unsigned char *p, size_t n)
 {
     if (s->records == REC_JSONL) {
         jsonl_record(s, p, n);
@@ -528,7 +372,6 @@ int main(int argc, char **argv)
     }
     if (npaths == 0 || k < 1 || k > SHINGLE_MAX_K)
         usage();
-    s.field_len = strlen(s.field);
     s.buf = malloc(s.records != REC_NONE ? REC_READ_SIZE : READ_SIZE);
     if (!s.buf)
         die("malloc");
@@ -551,6 +394,5 @@ int main(int argc, char **argv)
     tokenize_release(&s.tok);
     free(s.buf);
     free(s.line);
-    free(s.text);
     return s.trouble ? 1 : 0;
 }
