@@ -22,9 +22,10 @@
 # lines for the targets of issue 4.  It also times the MinHash kernels
 # alone (dupfind_kernel_bench) and prints each corpus's ceiling: the
 # floor plus the kernel's cost for the corpus's shingles, the most any
-# run could reach on one core before dupfind's other work.  --quick: one
-# run of each, and only the kernel dupfind picks by itself.  About 7 minutes at 100 MB here
-# (plus 2 to generate the corpora the first time).
+# run could reach on one core before dupfind's other work.  --quick:
+# one run of each, and only the kernel dupfind picks by itself.  About
+# 7 minutes at 100 MB here (plus 2 to generate the corpora the first
+# time).
 # Exit status: 0 every target met, 1 one missed, 2 trouble.
 set -eu
 
