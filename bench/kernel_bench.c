@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "ctx.h"
+#include "internal.h"
 #include "sketch.h"
 
 /* A run folds BENCH_PASSES passes over BENCH_HASHES hashes (2 MiB, in
@@ -36,15 +37,6 @@ static double now_ns(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
 }
 
 /* Slots of the signatures folded, summed: their work cannot be left
@@ -104,7 +96,7 @@ int main(int argc, char **argv)
         return 2;
     }
     for (i = 0; i < BENCH_HASHES; i++)
-        h[i] = rng_next(&seed);
+        h[i] = df_splitmix64(&seed);
     sketch_clear(sig, (unsigned)k);
     for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
         const char *name;

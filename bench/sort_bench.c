@@ -20,16 +20,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "internal.h"
 #include "sort.h"
-
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
 
 static double now_ns(void)
 {
@@ -46,14 +38,14 @@ static void fill(uint64_t *src, size_t n, int pct, uint64_t seed)
     size_t i;
 
     for (i = 0; i < n; i++) {
-        uint64_t r = rng_next(&seed);
+        uint64_t r = df_splitmix64(&seed);
 
         if (pct >= 0)
-            src[i] = r % 100 < (uint64_t)pct ? rng_next(&seed) | 1 : 0;
+            src[i] = r % 100 < (uint64_t)pct ? df_splitmix64(&seed) | 1 : 0;
         else if (i > 0 && r % 5 == 0)
-            src[i] = src[rng_next(&seed) % i];
+            src[i] = src[df_splitmix64(&seed) % i];
         else
-            src[i] = rng_next(&seed) | 1;
+            src[i] = df_splitmix64(&seed) | 1;
     }
 }
 
